@@ -1,0 +1,18 @@
+/**
+ * torch.nn.RNN in Deno: an Elman recurrent network whose whole forward pass
+ * runs in AssemblyScript SIMD kernels compiled to WebAssembly, with PyTorch's
+ * shapes, parameter names and numbers.
+ *
+ * @example
+ * ```ts
+ * import { RNN, tensor } from "./mod.ts";
+ * const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst: true });
+ * const [output, hN] = rnn.forward(tensor([[[1], [2], [3]]]));
+ * console.log(output.shape); // [1, 3, 2]
+ * ```
+ *
+ * @module
+ */
+export { type NestedArray, Tensor, tensor } from "./tensor.ts";
+export { type Nonlinearity, RNN, type RNNOptions } from "./rnn.ts";
+export type { KernelFlavor } from "./_kernels.ts";

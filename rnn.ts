@@ -1,0 +1,395 @@
+/**
+ * torch.nn.RNN for inference: an Elman RNN whose whole forward runs in one
+ * WebAssembly SIMD call.
+ *
+ * @module
+ */
+import {
+  ACTIVATION_CODES,
+  type KernelFlavor,
+  type LayerWeights,
+  RELAXED_SIMD_SUPPORTED,
+  RnnKernel,
+} from "./_kernels.ts";
+import { describe } from "./_describe.ts";
+import { Tensor } from "./tensor.ts";
+
+/** The activation f in h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). */
+export type Nonlinearity = "tanh" | "relu" | "sigmoid";
+
+/** Options of `new RNN`, with torch.nn.RNN's names (camelCase) and defaults. */
+export interface RNNOptions {
+  /** H_in: the number of features of each input step. */
+  inputSize: number;
+  /** H: the number of features of the hidden state. */
+  hiddenSize: number;
+  /** Stacked layers; layer k > 0 takes layer k-1's output. Default 1. */
+  numLayers?: number;
+  /** "tanh" (default) or "relu" as in torch; "sigmoid" as in ONNX's RNN operator. */
+  nonlinearity?: Nonlinearity;
+  /** Whether the layers have b_ih and b_hh. Default true. */
+  bias?: boolean;
+  /** Input and output as (N, L, features) instead of (L, N, features). Default false. */
+  batchFirst?: boolean;
+  /** Accepted as in torch ([0, 1]) but without effect: this runtime only infers, like torch's eval mode. */
+  dropout?: number;
+  /** Adds a reverse direction per layer; D = 2. Default false. */
+  bidirectional?: boolean;
+  /**
+   * The kernel build: "relaxed" (fused multiply-add, the default where the
+   * engine has relaxed SIMD) or "strict" (plain SIMD mul + add: the same bits on every engine).
+   */
+  simd?: KernelFlavor;
+}
+
+const NONLINEARITIES: readonly Nonlinearity[] = ["tanh", "relu", "sigmoid"];
+
+/**
+ * An Elman RNN with torch.nn.RNN's options, shapes and parameter names. For
+ * each layer and step: h_t = f(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh).
+ *
+ * Parameters are initialised as torch does, from U(-1/√H, 1/√H); load trained
+ * ones with `loadStateDict`.
+ *
+ * @example
+ * ```ts
+ * import { RNN, tensor } from "./mod.ts";
+ * const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst: true });
+ * const [output, hN] = rnn.forward(tensor([[[1], [2], [3]]]));
+ * console.log(output.shape, hN.shape); // [1, 3, 2] [1, 1, 2]
+ * ```
+ */
+export class RNN {
+  /** H_in. */
+  readonly inputSize: number;
+  /** H. */
+  readonly hiddenSize: number;
+  /** Stacked layers. */
+  readonly numLayers: number;
+  /** The activation. */
+  readonly nonlinearity: Nonlinearity;
+  /** Whether the layers have biases. */
+  readonly bias: boolean;
+  /** Whether input and output are (N, L, features). */
+  readonly batchFirst: boolean;
+  /** Dropout probability between layers; has no effect in inference. */
+  readonly dropout: number;
+  /** Whether each layer has a reverse direction. */
+  readonly bidirectional: boolean;
+  /** The kernel build in use. */
+  readonly simd: KernelFlavor;
+  readonly #params = new Map<string, Float32Array>();
+  readonly #shapes = new Map<string, readonly number[]>();
+  readonly #kernel: RnnKernel;
+
+  /** Builds the RNN and uploads its freshly initialised weights to WebAssembly. */
+  constructor(options: RNNOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `RNN options must be an object: got ${describe(options)}`,
+      );
+    }
+    this.inputSize = positiveInteger("inputSize", options.inputSize);
+    this.hiddenSize = positiveInteger("hiddenSize", options.hiddenSize);
+    this.numLayers = positiveInteger("numLayers", options.numLayers ?? 1);
+    this.nonlinearity = options.nonlinearity ?? "tanh";
+    if (!NONLINEARITIES.includes(this.nonlinearity)) {
+      throw new RangeError(
+        `nonlinearity must be one of "tanh", "relu", "sigmoid": got ${
+          describe(options.nonlinearity)
+        }`,
+      );
+    }
+    this.bias = flag("bias", options.bias, true);
+    this.batchFirst = flag("batchFirst", options.batchFirst, false);
+    this.bidirectional = flag("bidirectional", options.bidirectional, false);
+    this.dropout = options.dropout ?? 0;
+    if (
+      typeof this.dropout !== "number" ||
+      !(this.dropout >= 0 && this.dropout <= 1)
+    ) {
+      throw new RangeError(
+        `dropout must be a number in [0, 1] (the probability of an element being zeroed): got ${
+          describe(options.dropout)
+        }`,
+      );
+    }
+    this.simd = options.simd ?? (RELAXED_SIMD_SUPPORTED ? "relaxed" : "strict");
+    if (this.simd !== "relaxed" && this.simd !== "strict") {
+      throw new RangeError(
+        `simd must be "relaxed" or "strict": got ${describe(options.simd)}`,
+      );
+    }
+    if (this.simd === "relaxed" && !RELAXED_SIMD_SUPPORTED) {
+      throw new Error(
+        'simd "relaxed" is not supported by this engine: use "strict"',
+      );
+    }
+    const directions = this.bidirectional ? 2 : 1;
+    const bound = 1 / Math.sqrt(this.hiddenSize);
+    for (const [name, shape] of parameterShapes(this)) {
+      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++) {
+        data[i] = (Math.random() * 2 - 1) * bound;
+      }
+      this.#params.set(name, data);
+      this.#shapes.set(name, shape);
+    }
+    this.#kernel = new RnnKernel({
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      directions,
+      activation: ACTIVATION_CODES[this.nonlinearity],
+    }, this.simd);
+    this.#upload();
+  }
+
+  /**
+   * Runs the RNN over a sequence and returns `[output, hN]`.
+   *
+   * input: (L, N, H_in), or (N, L, H_in) when batchFirst, or unbatched (L, H_in).
+   * h0: (D·numLayers, N, H), or (D·numLayers, H) when unbatched; zeros when absent.
+   * output: (L, N, D·H), or (N, L, D·H) when batchFirst, or (L, D·H): the last
+   * layer's h_t for every t, the reverse direction in [..., H:2H].
+   * hN: like h0, each layer's and direction's final state.
+   *
+   * @example
+   * ```ts
+   * import { RNN, Tensor } from "./mod.ts";
+   * const rnn = new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true });
+   * const [output, hN] = rnn.forward(Tensor.zeros([5, 2, 3]));
+   * console.log(output.shape, hN.shape); // [5, 2, 8] [4, 2, 4]
+   * ```
+   */
+  forward(input: Tensor, h0?: Tensor): [Tensor, Tensor] {
+    if (!(input instanceof Tensor)) {
+      throw new TypeError(`input must be a Tensor: got ${describe(input)}`);
+    }
+    const rank = input.shape.length;
+    if (rank !== 2 && rank !== 3) {
+      throw new RangeError(
+        `input must be 2-D (unbatched) or 3-D (batched): got ${rank}-D tensor of shape [${input.shape}]`,
+      );
+    }
+    const batched = rank === 3;
+    const features = input.shape[rank - 1];
+    if (features !== this.inputSize) {
+      throw new RangeError(
+        `input.size(-1) must be equal to inputSize: expected ${this.inputSize}, got ${features}`,
+      );
+    }
+    const seqLen = batched && this.batchFirst ? input.shape[1] : input.shape[0];
+    const batch = batched
+      ? (this.batchFirst ? input.shape[0] : input.shape[1])
+      : 1;
+    const directions = this.bidirectional ? 2 : 1;
+    const stateShape = batched
+      ? [directions * this.numLayers, batch, this.hiddenSize]
+      : [directions * this.numLayers, this.hiddenSize];
+    if (h0 !== undefined) {
+      if (!(h0 instanceof Tensor)) {
+        throw new TypeError(
+          `h0 must be a Tensor or undefined: got ${describe(h0)}`,
+        );
+      }
+      if (h0.shape.length !== rank) {
+        throw new RangeError(
+          `For ${
+            batched ? "batched 3-D" : "unbatched 2-D"
+          } input, h0 should also be ${rank}-D: got ${h0.shape.length}-D tensor of shape [${h0.shape}]`,
+        );
+      }
+      if (h0.shape.some((size, axis) => size !== stateShape[axis])) {
+        throw new RangeError(
+          `h0 must have shape [${stateShape}]: got [${h0.shape}]`,
+        );
+      }
+    }
+    if (seqLen === 0) {
+      throw new RangeError(
+        `input must have at least one time step: got sequence length 0 (shape [${input.shape}])`,
+      );
+    }
+    const outputShape = batched
+      ? (this.batchFirst
+        ? [batch, seqLen, directions * this.hiddenSize]
+        : [seqLen, batch, directions * this.hiddenSize])
+      : [seqLen, directions * this.hiddenSize];
+    if (batch === 0) {
+      return [Tensor.zeros(outputShape), Tensor.zeros(stateShape)];
+    }
+    const { output, hN } = this.#kernel.forward(
+      input.data,
+      seqLen,
+      batch,
+      this.batchFirst,
+      h0?.data,
+    );
+    return [new Tensor(outputShape, output), new Tensor(stateShape, hN)];
+  }
+
+  /**
+   * The parameters as `[name, tensor]` pairs in torch's `named_parameters()`
+   * order; the tensors are copies.
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * const rnn = new RNN({ inputSize: 1, hiddenSize: 2 });
+   * for (const [name, p] of rnn.namedParameters()) console.log(name, p.shape);
+   * // weight_ih_l0 [2, 1], weight_hh_l0 [2, 2], bias_ih_l0 [2], bias_hh_l0 [2]
+   * ```
+   */
+  namedParameters(): [string, Tensor][] {
+    return [...this.#params].map((
+      [name, data],
+    ) => [name, new Tensor(this.#shapes.get(name)!, data.slice())]);
+  }
+
+  /**
+   * The parameter tensors (copies), in `namedParameters()` order.
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * const count = new RNN({ inputSize: 1, hiddenSize: 2 }).parameters()
+   *   .reduce((sum, p) => sum + p.size, 0);
+   * console.log(count); // 10
+   * ```
+   */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
+   * The parameters as a record in torch's `state_dict()` order (copies).
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * console.log(Object.keys(new RNN({ inputSize: 1, hiddenSize: 2 }).stateDict()));
+   * // ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+   * ```
+   */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(this.namedParameters());
+  }
+
+  /**
+   * Replaces every parameter, strictly as torch's `load_state_dict`: a missing
+   * or unexpected key, or a wrong shape, is an error and nothing changes.
+   * Values are copied; the record is never kept or changed.
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * const a = new RNN({ inputSize: 1, hiddenSize: 2 });
+   * const b = new RNN({ inputSize: 1, hiddenSize: 2 });
+   * b.loadStateDict(a.stateDict());
+   * ```
+   */
+  loadStateDict(record: Record<string, Tensor>): void {
+    if (typeof record !== "object" || record === null) {
+      throw new TypeError(
+        `loadStateDict expects a record of name to Tensor: got ${
+          describe(record)
+        }`,
+      );
+    }
+    const missing = [...this.#shapes.keys()].filter((name) =>
+      !Object.hasOwn(record, name)
+    );
+    const unexpected = Object.keys(record).filter((name) =>
+      !this.#shapes.has(name)
+    );
+    if (missing.length || unexpected.length) {
+      const parts = [];
+      if (missing.length) {
+        parts.push(
+          `missing key(s): ${missing.map((k) => `"${k}"`).join(", ")}`,
+        );
+      }
+      if (unexpected.length) {
+        parts.push(
+          `unexpected key(s): ${unexpected.map((k) => `"${k}"`).join(", ")}`,
+        );
+      }
+      throw new Error(
+        `Error(s) in loading state_dict for RNN: ${parts.join("; ")}`,
+      );
+    }
+    const values = new Map<string, Float32Array>();
+    for (const [name, shape] of this.#shapes) {
+      const value = record[name];
+      if (!(value instanceof Tensor)) {
+        throw new TypeError(
+          `state_dict["${name}"] must be a Tensor: got ${describe(value)}`,
+        );
+      }
+      if (
+        value.shape.length !== shape.length ||
+        value.shape.some((s, i) => s !== shape[i])
+      ) {
+        throw new RangeError(
+          `size mismatch for ${name}: copying a param with shape [${value.shape}] from checkpoint, the shape in current model is [${shape}]`,
+        );
+      }
+      values.set(name, value.data.slice());
+    }
+    for (const [name, data] of values) this.#params.set(name, data);
+    this.#upload();
+  }
+
+  #upload(): void {
+    const weights: LayerWeights[] = [];
+    const directions = this.bidirectional ? 2 : 1;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      for (let dir = 0; dir < directions; dir++) {
+        const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
+        weights.push({
+          weightIh: this.#params.get(`weight_ih${suffix}`)!,
+          weightHh: this.#params.get(`weight_hh${suffix}`)!,
+          biasIh: this.#params.get(`bias_ih${suffix}`),
+          biasHh: this.#params.get(`bias_hh${suffix}`),
+        });
+      }
+    }
+    this.#kernel.uploadWeights(weights);
+  }
+}
+
+/** Names and shapes of an RNN's parameters, in torch's state_dict order. */
+function parameterShapes(rnn: RNN): [string, number[]][] {
+  const { inputSize, hiddenSize: H, numLayers, bias, bidirectional } = rnn;
+  const result: [string, number[]][] = [];
+  for (let layer = 0; layer < numLayers; layer++) {
+    for (const suffix of bidirectional ? ["", "_reverse"] : [""]) {
+      const inWidth = layer === 0 ? inputSize : (bidirectional ? 2 : 1) * H;
+      result.push([`weight_ih_l${layer}${suffix}`, [H, inWidth]]);
+      result.push([`weight_hh_l${layer}${suffix}`, [H, H]]);
+      if (bias) {
+        result.push([`bias_ih_l${layer}${suffix}`, [H]]);
+        result.push([`bias_hh_l${layer}${suffix}`, [H]]);
+      }
+    }
+  }
+  return result;
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new RangeError(
+      `${name} must be a positive integer: got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${name} must be a boolean: got ${describe(value)}`);
+  }
+  return value;
+}
