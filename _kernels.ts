@@ -166,9 +166,7 @@ export class RnnKernel {
     });
     if (weights.length !== numLayers * directions) {
       throw new Error(
-        `internal: expected ${
-          numLayers * directions
-        } weight sets, got ${weights.length}`,
+        `internal: expected ${numLayers * directions} weight sets, got ${weights.length}`,
       );
     }
   }

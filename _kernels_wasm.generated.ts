@@ -1,6 +1,6 @@
 // GENERATED FILE: DO NOT EDIT. Rebuild with `deno task build` (scripts/build.ts).
 // Compiler: AssemblyScript 0.28.20; options: {"runtime":"stub","optimizeLevel":3,"shrinkLevel":0,"converge":true,"noAssert":true,"use":["abort="],"enable":["simd"]}
-// Sources: assembly/*.ts and asconfig.json, sha256 4380a423180683c396c7e7ee7ee556a372d95fb097ab9ea1ea1b696655432adb
+// Sources: assembly/*.ts and asconfig.json, sha256 971aa201dfa39dfab84d9fc7dc496fa6a77f14af975c2d9a60079216aaddf4ee
 // The bytes of both kernel builds, so that importing mod.ts needs no --allow-read or --allow-net.
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

@@ -180,9 +180,7 @@ export class RNN {
       );
     }
     const seqLen = batched && this.batchFirst ? input.shape[1] : input.shape[0];
-    const batch = batched
-      ? (this.batchFirst ? input.shape[0] : input.shape[1])
-      : 1;
+    const batch = batched ? (this.batchFirst ? input.shape[0] : input.shape[1]) : 1;
     const directions = this.bidirectional ? 2 : 1;
     const stateShape = batched
       ? [directions * this.numLayers, batch, this.hiddenSize]
@@ -202,13 +200,13 @@ export class RNN {
       }
       if (h0.shape.some((size, axis) => size !== stateShape[axis])) {
         throw new RangeError(
-          `h0 must have shape [${stateShape}]: got [${h0.shape}]`,
+          `h0 must have the hidden size [${stateShape}] (D·numLayers, N, H): got [${h0.shape}]`,
         );
       }
     }
     if (seqLen === 0) {
       throw new RangeError(
-        `input must have at least one time step: got sequence length 0 (shape [${input.shape}])`,
+        `Expected sequence length to be larger than 0 in RNN: got input of shape [${input.shape}]`,
       );
     }
     const outputShape = batched
@@ -292,17 +290,11 @@ export class RNN {
   loadStateDict(record: Record<string, Tensor>): void {
     if (typeof record !== "object" || record === null) {
       throw new TypeError(
-        `loadStateDict expects a record of name to Tensor: got ${
-          describe(record)
-        }`,
+        `loadStateDict expects a record of name to Tensor: got ${describe(record)}`,
       );
     }
-    const missing = [...this.#shapes.keys()].filter((name) =>
-      !Object.hasOwn(record, name)
-    );
-    const unexpected = Object.keys(record).filter((name) =>
-      !this.#shapes.has(name)
-    );
+    const missing = [...this.#shapes.keys()].filter((name) => !Object.hasOwn(record, name));
+    const unexpected = Object.keys(record).filter((name) => !this.#shapes.has(name));
     if (missing.length || unexpected.length) {
       const parts = [];
       if (missing.length) {

@@ -40,9 +40,7 @@ export class Tensor {
       this.data = Float32Array.from(data);
     } else {
       throw new TypeError(
-        `data must be a Float32Array or an array of numbers: got ${
-          describe(data)
-        }`,
+        `data must be a Float32Array or an array of numbers: got ${describe(data)}`,
       );
     }
     if (this.data.length !== size) {
@@ -80,22 +78,18 @@ export class Tensor {
       if (depth === shape.length) {
         if (typeof value !== "number") {
           throw new TypeError(
-            `Tensor.from: element ${path} must be a number: got ${
-              describe(value)
-            }`,
+            `Tensor.from: element ${path} must be a number: got ${describe(value)}`,
           );
         }
         data[offset++] = value;
         return;
       }
       if (!Array.isArray(value) || value.length !== shape[depth]) {
-        const got = Array.isArray(value)
-          ? `length ${value.length}`
-          : describe(value);
+        const got = Array.isArray(value) ? `length ${value.length}` : describe(value);
         throw new RangeError(
-          `Tensor.from: ragged nesting at ${
-            path || "the top level"
-          }: expected an array of length ${shape[depth]}, got ${got}`,
+          `Tensor.from: ragged nesting at ${path || "the top level"}: expected an array of length ${
+            shape[depth]
+          }, got ${got}`,
         );
       }
       value.forEach((item, i) => visit(item, depth + 1, `${path}[${i}]`));
@@ -171,9 +165,7 @@ function checkShape(shape: readonly number[]): number {
   });
   if (size > 2 ** 32) {
     throw new RangeError(
-      `shape [${
-        shape.join(", ")
-      }] has ${size} elements, more than a Float32Array can hold`,
+      `shape [${shape.join(", ")}] has ${size} elements, more than a Float32Array can hold`,
     );
   }
   return size;

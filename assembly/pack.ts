@@ -21,9 +21,7 @@ export function packWeight(w: usize, rows: i32, cols: i32, dst: usize): void {
     for (let kk = 0; kk < cols; kk++) {
       for (let lane = 0; lane < PANEL; lane++) {
         const row = j + lane;
-        const value: f32 = row < rows
-          ? load<f32>(w + ((<usize> row * cols + kk) << 2))
-          : 0;
+        const value: f32 = row < rows ? load<f32>(w + ((<usize> row * cols + kk) << 2)) : 0;
         store<f32>(dst, value);
         dst += 4;
       }

@@ -75,8 +75,7 @@ export function rnnForward(plan: usize): void {
         padded,
         ACT_IDENTITY,
       );
-      const state =
-        <usize> (layer * directions + dir) * <usize> batch * <usize> hidden <<
+      const state = <usize> (layer * directions + dir) * <usize> batch * <usize> hidden <<
         2;
       recurrence(
         <usize> field(plan, PLAN_H0) + state,

@@ -84,9 +84,7 @@ export async function generateKernelModule(): Promise<string> {
   );
   const lines = [
     "// GENERATED FILE: DO NOT EDIT. Rebuild with `deno task build` (scripts/build.ts).",
-    `// Compiler: AssemblyScript ${asc.version}; options: ${
-      JSON.stringify(config.options)
-    }`,
+    `// Compiler: AssemblyScript ${asc.version}; options: ${JSON.stringify(config.options)}`,
     `// Sources: assembly/*.ts and asconfig.json, sha256 ${await sourceHash()}`,
     "// The bytes of both kernel builds, so that importing mod.ts needs no --allow-read or --allow-net.",
     "",

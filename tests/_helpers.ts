@@ -1,0 +1,69 @@
+// Assertion helpers of our own: deno std's assert lives on JSR, which this
+// project cannot reach, so tests use node:assert/strict plus these.
+
+import assert from "node:assert/strict";
+import { Tensor } from "../mod.ts";
+
+/** The largest |actual - expected| and where it is; NaN counts as equal only to NaN. */
+export function worstError(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+): { index: number; error: number } {
+  let worst = { index: -1, error: 0 };
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    const error = Number.isNaN(e)
+      ? (Number.isNaN(a) ? 0 : Infinity)
+      : a === e
+      ? 0
+      : Math.abs(a - e);
+    if (!(error <= worst.error)) worst = { index: i, error };
+  }
+  return worst;
+}
+
+/**
+ * Asserts equal shapes and |actual - expected| <= atol + rtol·|expected| element-wise;
+ * a failure names the worst index, both values and the tolerance. Returns the worst error.
+ */
+export function assertAllClose(
+  actual: Tensor,
+  expected: { shape: readonly number[]; data: ArrayLike<number> },
+  { atol = 1e-5, rtol = 0, label = "tensor" }: { atol?: number; rtol?: number; label?: string } =
+    {},
+): number {
+  assert.deepEqual([...actual.shape], [...expected.shape], `${label}: shape`);
+  let worst = 0;
+  for (let i = 0; i < expected.data.length; i++) {
+    const a = actual.data[i], e = expected.data[i];
+    const bothNaN = Number.isNaN(a) && Number.isNaN(e);
+    const error = a === e || bothNaN ? 0 : Math.abs(a - e);
+    const tolerance = atol + rtol * Math.abs(e);
+    if (!(error <= tolerance)) {
+      assert.fail(
+        `${label}: element ${i} differs by ${error} > tolerance ${tolerance}: actual ${a}, expected ${e}`,
+      );
+    }
+    worst = Math.max(worst, error);
+  }
+  return worst;
+}
+
+/** A small seeded PRNG (mulberry32) so property tests are repeatable. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tensor of the given shape with uniform values in [-scale, scale). */
+export function randomTensor(random: () => number, shape: number[], scale = 1): Tensor {
+  const t = Tensor.zeros(shape);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = (random() * 2 - 1) * scale;
+  return t;
+}

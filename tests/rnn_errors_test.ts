@@ -1,0 +1,184 @@
+// Bad input gets a clear error naming the argument, expected vs actual;
+// what torch 1.13 does for each case is recorded in fixtures/torch_errors.md.
+
+import assert from "node:assert/strict";
+import { RNN, type RNNOptions, Tensor } from "../mod.ts";
+import { randomTensor, seededRandom } from "./_helpers.ts";
+
+const base: RNNOptions = { inputSize: 3, hiddenSize: 4 };
+
+Deno.test("new RNN() rejects bad sizes, naming the option and the value", () => {
+  for (const name of ["inputSize", "hiddenSize", "numLayers"] as const) {
+    for (const value of [0, -1, 1.5, NaN, Infinity, "2", undefined]) {
+      if (name === "numLayers" && value === undefined) continue; // the default, 1
+      assert.throws(
+        () => new RNN({ ...base, [name]: value }),
+        new RegExp(`^RangeError: ${name} must be a positive integer: got `),
+        `${name} = ${String(value)}`,
+      );
+    }
+  }
+  assert.throws(
+    () => new RNN({ ...base, hiddenSize: -0 }),
+    /hiddenSize must be a positive integer: got -0/,
+  );
+});
+
+Deno.test("new RNN() rejects an unknown nonlinearity, a bad dropout and non-boolean flags", () => {
+  assert.throws(
+    () => new RNN({ ...base, nonlinearity: "gelu" as never }),
+    /nonlinearity must be one of "tanh", "relu", "sigmoid": got "gelu"/,
+  );
+  assert.throws(() => new RNN({ ...base, nonlinearity: "Tanh" as never }), /got "Tanh"/);
+  for (const dropout of [-0.1, 1.5, NaN, "0.5"]) {
+    assert.throws(
+      () => new RNN({ ...base, dropout: dropout as number }),
+      /dropout must be a number in \[0, 1\]/,
+    );
+  }
+  for (const dropout of [0, 0.5, 1]) {
+    assert.equal(new RNN({ ...base, numLayers: 2, dropout }).dropout, dropout);
+  }
+  assert.throws(
+    () => new RNN({ ...base, batchFirst: 1 as never }),
+    /batchFirst must be a boolean: got 1/,
+  );
+  assert.throws(
+    () => new RNN({ ...base, bias: "no" as never }),
+    /bias must be a boolean: got "no"/,
+  );
+  assert.throws(() => new RNN(undefined as never), /RNN options must be an object: got undefined/);
+  assert.throws(
+    () => new RNN({ ...base, simd: "avx" as never }),
+    /simd must be "relaxed" or "strict": got "avx"/,
+  );
+});
+
+Deno.test("RNN.forward() rejects an input of the wrong rank or feature size", () => {
+  const rnn = new RNN(base);
+  assert.throws(
+    () => rnn.forward(Tensor.zeros([3])),
+    /input must be 2-D \(unbatched\) or 3-D \(batched\): got 1-D/,
+  );
+  assert.throws(
+    () => rnn.forward(Tensor.zeros([1, 2, 3, 3])),
+    /got 4-D tensor of shape \[1,2,3,3\]/,
+  );
+  assert.throws(
+    () => rnn.forward(Tensor.zeros([5, 2, 7])),
+    /input.size\(-1\) must be equal to inputSize: expected 3, got 7/,
+  );
+  assert.throws(
+    () => rnn.forward([[1, 2, 3]] as never),
+    /input must be a Tensor: got an array of length 1/,
+  );
+});
+
+Deno.test("RNN.forward() rejects h0 of the wrong rank or shape with the expected shape", () => {
+  const rnn = new RNN({ ...base, numLayers: 2, bidirectional: true });
+  const input = Tensor.zeros([5, 2, 3]);
+  assert.throws(
+    () => rnn.forward(input, Tensor.zeros([4, 3, 4])),
+    /h0 must have the hidden size \[4,2,4\] \(D·numLayers, N, H\): got \[4,3,4\]/,
+  );
+  assert.throws(
+    () => rnn.forward(input, Tensor.zeros([2, 2, 4])),
+    /hidden size \[4,2,4\].*got \[2,2,4\]/,
+  );
+  assert.throws(() => rnn.forward(input, Tensor.zeros([4, 2, 5])), /got \[4,2,5\]/);
+  assert.throws(
+    () => rnn.forward(input, Tensor.zeros([4, 4])),
+    /For batched 3-D input, h0 should also be 3-D: got 2-D tensor/,
+  );
+  assert.throws(
+    () => rnn.forward(Tensor.zeros([5, 3]), Tensor.zeros([4, 1, 4])),
+    /For unbatched 2-D input, h0 should also be 2-D: got 3-D tensor/,
+  );
+  assert.throws(() => rnn.forward(input, [0] as never), /h0 must be a Tensor or undefined/);
+});
+
+Deno.test("RNN.forward() refuses a sequence of length 0 with torch's message", () => {
+  const rnn = new RNN(base);
+  assert.throws(
+    () => rnn.forward(Tensor.zeros([0, 2, 3])),
+    /Expected sequence length to be larger than 0 in RNN/,
+  );
+  assert.throws(
+    () => rnn.forward(Tensor.zeros([0, 3])),
+    /Expected sequence length to be larger than 0/,
+  );
+  const batchFirst = new RNN({ ...base, batchFirst: true });
+  assert.throws(
+    () => batchFirst.forward(Tensor.zeros([2, 0, 3])),
+    /Expected sequence length to be larger than 0/,
+  );
+});
+
+Deno.test("RNN.forward() returns empty tensors for an empty batch, as torch does", () => {
+  const rnn = new RNN({ ...base, numLayers: 2, bidirectional: true });
+  const [output, hN] = rnn.forward(Tensor.zeros([5, 0, 3]));
+  assert.deepEqual([output.shape, hN.shape], [[5, 0, 8], [4, 0, 4]]);
+  const [o2, h2] = new RNN({ ...base, batchFirst: true }).forward(Tensor.zeros([0, 5, 3]));
+  assert.deepEqual([o2.shape, h2.shape], [[0, 5, 4], [1, 0, 4]]);
+});
+
+Deno.test("RNN.forward() computes non-finite inputs as IEEE arithmetic does, without throwing", () => {
+  const rnn = new RNN({ ...base, batchFirst: true });
+  const input = new Tensor([1, 3, 3], [NaN, 0, 0, Infinity, 0, 0, 1, 1, 1]);
+  const [output] = rnn.forward(input);
+  // NaN at t = 0 reaches every unit of h_0 through W_ih, and every later step through W_hh.
+  assert.ok(output.data.every(Number.isNaN));
+  // +Inf in one feature drives unit j to ±Inf, the sign of weight_ih[j][0], so tanh gives ±1.
+  const [saturated] = rnn.forward(new Tensor([1, 1, 3], [Infinity, 0, 0]));
+  const weights = rnn.stateDict().weight_ih_l0.data;
+  for (let j = 0; j < 4; j++) assert.equal(saturated.data[j], Math.sign(weights[3 * j]));
+});
+
+Deno.test("loadStateDict() is strict and names the key and both shapes", () => {
+  const rnn = new RNN(base);
+  const good = rnn.stateDict();
+  const { bias_hh_l0: _, ...missing } = good;
+  assert.throws(() => rnn.loadStateDict(missing), /missing key\(s\): "bias_hh_l0"/);
+  assert.throws(
+    () => rnn.loadStateDict({ ...good, weight_ih_l1: Tensor.zeros([4, 4]) }),
+    /unexpected key\(s\): "weight_ih_l1"/,
+  );
+  assert.throws(
+    () => rnn.loadStateDict({ ...good, weight_hh_l0: Tensor.zeros([4, 3]) }),
+    /size mismatch for weight_hh_l0: copying a param with shape \[4,3\] from checkpoint, the shape in current model is \[4,4\]/,
+  );
+  assert.throws(
+    () => rnn.loadStateDict({ ...good, bias_ih_l0: [0, 0, 0, 0] as never }),
+    /state_dict\["bias_ih_l0"\] must be a Tensor: got an array of length 4/,
+  );
+  assert.throws(() => rnn.loadStateDict(null as never), /loadStateDict expects a record/);
+  // A failed load changes nothing.
+  assert.deepEqual(rnn.stateDict(), good);
+});
+
+Deno.test("nothing the caller passes in is kept or changed", () => {
+  const random = seededRandom(11);
+  const rnn = new RNN({ ...base, numLayers: 2 });
+  const record = rnn.stateDict();
+  const snapshot = structuredClone(
+    Object.fromEntries(Object.entries(record).map(([k, v]) => [k, [...v.data]])),
+  );
+  const input = randomTensor(random, [4, 2, 3]);
+  const h0 = randomTensor(random, [2, 2, 4]);
+  const inputCopy = input.data.slice(), h0Copy = h0.data.slice();
+  rnn.loadStateDict(record);
+  const [before] = rnn.forward(input, h0);
+  assert.deepEqual(input.data, inputCopy);
+  assert.deepEqual(h0.data, h0Copy);
+  for (const [k, v] of Object.entries(record)) assert.deepEqual([...v.data], snapshot[k]);
+  // Changing the loaded record or a returned parameter later does not reach the model.
+  record.weight_ih_l0.data.fill(5);
+  rnn.stateDict().weight_hh_l0.data.fill(5);
+  rnn.parameters()[0].data.fill(5);
+  assert.deepEqual(rnn.forward(input, h0)[0], before);
+  // Results are fresh arrays, not views of WebAssembly memory.
+  const [a] = rnn.forward(input);
+  const [b] = rnn.forward(randomTensor(random, [4, 2, 3]));
+  assert.notEqual(a.data.buffer, b.data.buffer);
+  assert.ok(!a.data.some(Number.isNaN));
+});
