@@ -146,6 +146,14 @@ export class RNN {
   }
 
   /**
+   * Bytes of WebAssembly memory this RNN holds: its packed weights and the
+   * buffers of its largest forward so far (they are reused, never grown per call).
+   */
+  get memoryBytes(): number {
+    return this.#kernel.memoryBytes;
+  }
+
+  /**
    * Runs the RNN over a sequence and returns `[output, hN]`.
    *
    * input: (L, N, H_in), or (N, L, H_in) when batchFirst, or unbatched (L, H_in).

@@ -1,0 +1,48 @@
+// The standard workloads (batch-first, tanh, float32, h0 = 0), shared by the
+// benchmarks and the peer comparison.
+
+import { RNN, type RNNOptions, Tensor } from "../mod.ts";
+
+/** One benchmark workload: N sequences of length L through an RNN. */
+export interface Workload {
+  name: string;
+  batch: number;
+  seqLen: number;
+  options: RNNOptions;
+}
+
+/** W0 is the lecture example; W1–W4 are the sizes the performance issue names. */
+export const WORKLOADS: readonly Workload[] = [
+  { name: "W0", batch: 1, seqLen: 3, options: { inputSize: 1, hiddenSize: 2 } },
+  { name: "W1", batch: 1, seqLen: 100, options: { inputSize: 32, hiddenSize: 64 } },
+  { name: "W2", batch: 16, seqLen: 128, options: { inputSize: 128, hiddenSize: 256 } },
+  { name: "W3", batch: 64, seqLen: 256, options: { inputSize: 256, hiddenSize: 512 } },
+  {
+    name: "W4",
+    batch: 8,
+    seqLen: 200,
+    options: { inputSize: 64, hiddenSize: 128, numLayers: 3, bidirectional: true },
+  },
+].map((w) => ({ ...w, options: { ...w.options, batchFirst: true, nonlinearity: "tanh" } }));
+
+/** Floating-point operations of one forward: 2·L·N·(H_in,l·H + H·H) per layer and direction. */
+export function flops({ batch, seqLen, options }: Workload): number {
+  const H = options.hiddenSize, D = options.bidirectional ? 2 : 1;
+  let total = 0;
+  for (let layer = 0; layer < (options.numLayers ?? 1); layer++) {
+    const inWidth = layer === 0 ? options.inputSize : D * H;
+    total += D * 2 * seqLen * batch * (inWidth * H + H * H);
+  }
+  return total;
+}
+
+/** A model and an input for a workload, the input filled deterministically. */
+export function setUp(
+  workload: Workload,
+  simd?: "relaxed" | "strict",
+): { rnn: RNN; input: Tensor } {
+  const rnn = new RNN({ ...workload.options, simd });
+  const input = Tensor.zeros([workload.batch, workload.seqLen, workload.options.inputSize]);
+  for (let i = 0; i < input.data.length; i++) input.data[i] = Math.sin(i * 0.37);
+  return { rnn, input };
+}

@@ -1,0 +1,98 @@
+// Proves from the built bytes that the kernels are WebAssembly SIMD, import
+// nothing, and that the committed generated module matches a fresh build.
+
+import assert from "node:assert/strict";
+import initWabt from "wabt";
+import { relaxedWasm, strictWasm } from "../_kernels_wasm.generated.ts";
+import { GENERATED_PATH, generateKernelModule } from "../scripts/build.ts";
+
+const wabt = await initWabt();
+const FEATURES = { simd: true, relaxed_simd: true };
+
+/** The module as text, with the exported function names attached. */
+function disassemble(bytes: Uint8Array): string {
+  const module = wabt.readWasm(new Uint8Array(bytes), { readDebugNames: true, ...FEATURES });
+  module.validate();
+  const text = module.toText({ foldExprs: false, inlineExport: true });
+  module.destroy();
+  return text;
+}
+
+/** Body text of each function, keyed by export name or "$index"; and what each calls. */
+function functions(text: string): Map<string, { body: string; calls: string[] }> {
+  const result = new Map<string, { body: string; calls: string[] }>();
+  const chunks = text.split(/\n  \(func /).slice(1);
+  chunks.forEach((chunk, index) => {
+    const exported = chunk.match(/^\S*\s*\(export "([^"]+)"\)/)?.[1];
+    const calls = [...chunk.matchAll(/\bcall (\d+|\$\S+)/g)].map((m) =>
+      `$${m[1].replace(/^\$/, "")}`
+    );
+    result.set(exported ?? `$${index}`, { body: chunk, calls });
+  });
+  return result;
+}
+
+/** The text of an exported function and every function it reaches. */
+function reachable(text: string, root: string): string {
+  const table = functions(text);
+  const seen = new Set<string>([root]);
+  const queue = [root];
+  let body = "";
+  while (queue.length) {
+    const entry = table.get(queue.pop()!);
+    assert.ok(entry, `function ${root} is in the module`);
+    body += entry.body;
+    for (const callee of entry.calls) {
+      if (!seen.has(callee)) seen.add(callee), queue.push(callee);
+    }
+  }
+  return body;
+}
+
+const count = (text: string, instruction: string) => text.split(instruction).length - 1;
+
+for (const [name, bytes] of [["relaxed", relaxedWasm], ["strict", strictWasm]] as const) {
+  Deno.test(`the ${name} kernel build imports nothing and exports only numeric kernels and memory`, () => {
+    const module = new WebAssembly.Module(bytes);
+    assert.deepEqual(WebAssembly.Module.imports(module), []);
+    assert.deepEqual(
+      WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(),
+      [
+        "function heapBase",
+        "function packBias",
+        "function packWeight",
+        "function packedWeightBytes",
+        "function paddedWidth",
+        "function rnnForward",
+        "memory memory",
+      ],
+    );
+  });
+
+  Deno.test(`the ${name} build's forward runs on v128: broadcast loads, vector multiply-adds, vector tanh`, () => {
+    const forward = reachable(disassemble(bytes), "rnnForward");
+    assert.ok(count(forward, "v128.load32_splat") >= 5, "broadcast of A elements");
+    assert.ok(count(forward, "v128.load ") + count(forward, "v128.load\n") >= 4, "panel loads");
+    assert.ok(count(forward, "v128.store") >= 2, "vector stores");
+    assert.ok(count(forward, "f32x4.div") >= 1, "the rational tanh");
+    assert.ok(
+      count(forward, "f32x4.pmin") >= 1 && count(forward, "f32x4.pmax") >= 1,
+      "NaN-keeping clamps",
+    );
+    if (name === "relaxed") {
+      assert.ok(count(forward, "f32x4.relaxed_madd") >= 10, "fused multiply-adds");
+    } else {
+      assert.equal(count(forward, "relaxed"), 0);
+      assert.ok(count(forward, "f32x4.mul") >= 10 && count(forward, "f32x4.add") >= 10);
+    }
+  });
+}
+
+Deno.test(`${GENERATED_PATH} is byte-identical to a fresh build of assembly/`, async () => {
+  const committed = await Deno.readTextFile(new URL(`../${GENERATED_PATH}`, import.meta.url));
+  const fresh = await generateKernelModule();
+  assert.ok(
+    committed === fresh,
+    `${GENERATED_PATH} is stale: run \`deno task build\` and commit it`,
+  );
+});
