@@ -1,7 +1,7 @@
 // WASM SIMD against the scalar TypeScript reference on random, seeded
 // shapes and options, for both kernel builds.
 
-import { type Nonlinearity, RNN, Tensor } from "../mod.ts";
+import { type Nonlinearity, RNN, type Tensor } from "../mod.ts";
 import { referenceForward } from "../_reference.ts";
 import { assertAllClose, randomTensor, seededRandom } from "./_helpers.ts";
 

@@ -21,7 +21,7 @@ function disassemble(bytes: Uint8Array): string {
 /** Body text of each function, keyed by export name or "$index"; and what each calls. */
 function functions(text: string): Map<string, { body: string; calls: string[] }> {
   const result = new Map<string, { body: string; calls: string[] }>();
-  const chunks = text.split(/\n  \(func /).slice(1);
+  const chunks = text.split("\n  (func ").slice(1);
   chunks.forEach((chunk, index) => {
     const exported = chunk.match(/^\S*\s*\(export "([^"]+)"\)/)?.[1];
     const calls = [...chunk.matchAll(/\bcall (\d+|\$\S+)/g)].map((m) =>
