@@ -27,12 +27,12 @@ const TANH: usize = memory.data<f32>([
   0.5, // 13: sigmoid(x) = 0.5 + 0.5 * tanh(x / 2)
 ]);
 
-function constant(index: usize): v128 {
+@inline function constant(index: usize): v128 {
   return v128.load32_splat(TANH + (index << 2));
 }
 
 /** a * b + c: a fused multiply-add in the relaxed-SIMD build, mul + add in the strict one. */
-export function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) {
     return f32x4.relaxed_madd(a, b, c);
   } else {
@@ -61,7 +61,7 @@ function tanh4(v: v128): v128 {
 }
 
 /** The activation named by `act` (one of the ACT_* codes) on four lanes. */
-export function activate4(v: v128, act: i32): v128 {
+@inline export function activate4(v: v128, act: i32): v128 {
   if (act == ACT_TANH) return tanh4(v);
   if (act == ACT_RELU) return f32x4.pmax(v, f32x4.splat(0));
   if (act == ACT_SIGMOID) {

@@ -29,25 +29,25 @@ export function gemmPanels(
   valid: i32,
   act: i32,
 ): void {
-  const panelBytes = <usize> k * <usize> (PANEL * 4);
+  const panelBytes = <usize>k * <usize>(PANEL * 4);
   let rowsPerBlock = (A_BLOCK_BYTES / max(k * 4, 1)) & ~3;
   if (rowsPerBlock < 4) rowsPerBlock = 4;
   for (let i0 = 0; i0 < m; i0 += rowsPerBlock) {
     const i1 = min(m, i0 + rowsPerBlock);
     for (let j = 0; j < np; j += PANEL) {
-      const panel = b + <usize> (j / PANEL) * panelBytes;
+      const panel = b + <usize>(j / PANEL) * panelBytes;
       const cols = min(PANEL, valid - j);
-      const colBytes = <usize> j << 2;
+      const colBytes = <usize>j << 2;
       let i = i0;
       for (; i + 4 <= i1; i += 4) {
         tile4x8(
-          a + <usize> i * lda,
+          a + <usize>i * lda,
           lda,
           k,
           panel,
-          init + <usize> i * ldInit + colBytes,
+          init + <usize>i * ldInit + colBytes,
           ldInit,
-          c + <usize> i * ldc + colBytes,
+          c + <usize>i * ldc + colBytes,
           ldc,
           cols,
           act,
@@ -55,11 +55,11 @@ export function gemmPanels(
       }
       for (; i < i1; i++) {
         tile1x8(
-          a + <usize> i * lda,
+          a + <usize>i * lda,
           k,
           panel,
-          init + <usize> i * ldInit + colBytes,
-          c + <usize> i * ldc + colBytes,
+          init + <usize>i * ldInit + colBytes,
+          c + <usize>i * ldc + colBytes,
           cols,
           act,
         );
@@ -70,7 +70,7 @@ export function gemmPanels(
 
 // Four rows of A against one 8-column panel: 8 accumulators, 2 panel loads
 // and 4 broadcasts per step of k.
-function tile4x8(
+@inline function tile4x8(
   a: usize,
   lda: usize,
   k: i32,
@@ -90,7 +90,7 @@ function tile4x8(
     c31 = v128.load(init + 3 * ldInit, 16);
   const a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
   let p = panel;
-  const end = a + (<usize> k << 2);
+  const end = a + (<usize>k << 2);
   for (let off: usize = 0; a + off < end; off += 4) {
     const b0 = v128.load(p), b1 = v128.load(p, 16);
     let x = v128.load32_splat(a + off);
@@ -114,7 +114,7 @@ function tile4x8(
 }
 
 // One row of A against one panel, for the rows left over by tile4x8.
-function tile1x8(
+@inline function tile1x8(
   a: usize,
   k: i32,
   panel: usize,
@@ -125,7 +125,7 @@ function tile1x8(
 ): void {
   let c0 = v128.load(init), c1 = v128.load(init, 16);
   let p = panel;
-  const end = a + (<usize> k << 2);
+  const end = a + (<usize>k << 2);
   for (let q = a; q < end; q += 4) {
     const x = v128.load32_splat(q);
     c0 = madd(x, v128.load(p), c0);
@@ -136,7 +136,7 @@ function tile1x8(
 }
 
 // Stores the first `cols` (1..8) lanes of [v0 v1] after the activation.
-function storeRow(c: usize, v0: v128, v1: v128, cols: i32, act: i32): void {
+@inline function storeRow(c: usize, v0: v128, v1: v128, cols: i32, act: i32): void {
   v0 = activate4(v0, act);
   v1 = activate4(v1, act);
   if (cols == PANEL) {
@@ -147,11 +147,11 @@ function storeRow(c: usize, v0: v128, v1: v128, cols: i32, act: i32): void {
   // A partial panel: the row is the last of an unpadded matrix, so write lane by lane.
   for (let lane = 0; lane < cols; lane++) {
     const v = lane < 4 ? v0 : v1;
-    store<f32>(c + (<usize> lane << 2), laneOf(v, lane & 3));
+    store<f32>(c + (<usize>lane << 2), laneOf(v, lane & 3));
   }
 }
 
-function laneOf(v: v128, lane: i32): f32 {
+@inline function laneOf(v: v128, lane: i32): f32 {
   if (lane == 0) return f32x4.extract_lane(v, 0);
   if (lane == 1) return f32x4.extract_lane(v, 1);
   if (lane == 2) return f32x4.extract_lane(v, 2);

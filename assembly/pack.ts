@@ -4,7 +4,7 @@ import { PANEL } from "./gemm";
 
 /** Bytes of a packed rows×cols weight: ceil(rows / 8) panels of cols×8 floats. */
 export function packedWeightBytes(rows: i32, cols: i32): usize {
-  return <usize> paddedWidth(rows) * <usize> cols * 4;
+  return <usize>paddedWidth(rows) * <usize>cols * 4;
 }
 
 /** `n` rounded up to whole panels: the row stride, in floats, of padded buffers. */
@@ -21,7 +21,7 @@ export function packWeight(w: usize, rows: i32, cols: i32, dst: usize): void {
     for (let kk = 0; kk < cols; kk++) {
       for (let lane = 0; lane < PANEL; lane++) {
         const row = j + lane;
-        const value: f32 = row < rows ? load<f32>(w + ((<usize> row * cols + kk) << 2)) : 0;
+        const value: f32 = row < rows ? load<f32>(w + ((<usize>row * cols + kk) << 2)) : 0;
         store<f32>(dst, value);
         dst += 4;
       }
@@ -35,9 +35,9 @@ export function packBias(bIh: usize, bHh: usize, n: i32, dst: usize): void {
   for (let j = 0; j < width; j++) {
     let value: f32 = 0;
     if (j < n) {
-      if (bIh) value = load<f32>(bIh + (<usize> j << 2));
-      if (bHh) value += load<f32>(bHh + (<usize> j << 2));
+      if (bIh) value = load<f32>(bIh + (<usize>j << 2));
+      if (bHh) value += load<f32>(bHh + (<usize>j << 2));
     }
-    store<f32>(dst + (<usize> j << 2), value);
+    store<f32>(dst + (<usize>j << 2), value);
   }
 }
