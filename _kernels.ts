@@ -39,8 +39,25 @@ function instantiate(flavor: KernelFlavor): KernelExports {
     .exports as unknown as KernelExports;
 }
 
-// Plan field indices, as assembly/rnn_forward.ts reads them.
-const PLAN_FIELDS = 14;
+// Plan field indices, as assembly/rnn_forward.ts reads them (PLAN_* there).
+const PLAN = {
+  seqLen: 0,
+  batch: 1,
+  inputSize: 2,
+  hiddenSize: 3,
+  numLayers: 4,
+  directions: 5,
+  activation: 6,
+  batchFirst: 7,
+  input: 8,
+  h0: 9,
+  output: 10,
+  hN: 11,
+  scratch: 12,
+  projection: 13,
+  lengths: 14,
+  weights: 15,
+} as const;
 const PAGE = 65536;
 /** A 32-bit WebAssembly memory addresses at most 65536 pages of 64 KiB. */
 const MAX_MEMORY_BYTES = 65536 * PAGE;
@@ -87,6 +104,7 @@ export class RnnKernel {
   #h0 = 0;
   #output = 0;
   #hN = 0;
+  #lengths = 0;
 
   constructor(geometry: RnnGeometry, flavor: KernelFlavor) {
     this.#exports = instantiate(flavor);
@@ -94,23 +112,23 @@ export class RnnKernel {
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
     this.#plan = align16(this.#exports.heapBase());
     let offset = align16(
-      this.#plan + 4 * (PLAN_FIELDS + 3 * numLayers * directions),
+      this.#plan + 4 * (PLAN.weights + 3 * numLayers * directions),
     );
     this.#f32 = new Float32Array(0);
     this.#i32 = new Int32Array(0);
     this.#ensureMemory(offset);
     const i32 = this.#i32;
     const base = this.#plan / 4;
-    i32[base + 2] = inputSize;
-    i32[base + 3] = hiddenSize;
-    i32[base + 4] = numLayers;
-    i32[base + 5] = directions;
-    i32[base + 6] = geometry.activation;
+    i32[base + PLAN.inputSize] = inputSize;
+    i32[base + PLAN.hiddenSize] = hiddenSize;
+    i32[base + PLAN.numLayers] = numLayers;
+    i32[base + PLAN.directions] = directions;
+    i32[base + PLAN.activation] = geometry.activation;
     const bias = this.#exports.paddedWidth(hiddenSize) * 4;
     for (let layer = 0; layer < numLayers; layer++) {
       const inWidth = layer === 0 ? inputSize : directions * hiddenSize;
       for (let dir = 0; dir < directions; dir++) {
-        const slot = base + PLAN_FIELDS + 3 * (layer * directions + dir);
+        const slot = base + PLAN.weights + 3 * (layer * directions + dir);
         i32[slot] = offset;
         offset = align16(
           offset + this.#exports.packedWeightBytes(hiddenSize, inWidth),
@@ -137,7 +155,7 @@ export class RnnKernel {
     const staging = this.#workStart;
     const biasBytes = align16(hiddenSize * 4);
     weights.forEach((w, index) => {
-      const slot = this.#plan / 4 + PLAN_FIELDS + 3 * index;
+      const slot = this.#plan / 4 + PLAN.weights + 3 * index;
       const ihBytes = align16(w.weightIh.length * 4);
       const hhBytes = align16(w.weightHh.length * 4);
       this.#ensureMemory(staging + ihBytes + hhBytes + 2 * biasBytes);
@@ -173,7 +191,9 @@ export class RnnKernel {
 
   /**
    * Runs the forward on `input` (seqLen·batch rows of inputSize, time-major or,
-   * with batchFirst, batch-major) from `h0` (zeros when undefined).
+   * with batchFirst, batch-major) from `h0` (zeros when undefined). With
+   * `lengths` (one per sequence, each in 1..seqLen), sequence n runs only its
+   * first lengths[n] steps, as a packed sequence does in torch.
    */
   forward(
     input: Float32Array,
@@ -181,6 +201,7 @@ export class RnnKernel {
     batch: number,
     batchFirst: boolean,
     h0: Float32Array | undefined,
+    lengths?: Int32Array,
   ): KernelResult {
     const key = `${seqLen},${batch},${batchFirst}`;
     if (key !== this.#layoutKey) this.#layout(seqLen, batch, batchFirst, key);
@@ -191,6 +212,13 @@ export class RnnKernel {
       this.#geometry.hiddenSize;
     if (h0) f32.set(h0, this.#h0 / 4);
     else f32.fill(0, this.#h0 / 4, this.#h0 / 4 + stateLength);
+    const plan = this.#plan / 4;
+    if (lengths) {
+      this.#i32.set(lengths, this.#lengths / 4);
+      this.#i32[plan + PLAN.lengths] = this.#lengths;
+    } else {
+      this.#i32[plan + PLAN.lengths] = 0;
+    }
     this.#exports.rnnForward(this.#plan);
     const outputLength = seqLen * batch * this.#geometry.directions *
       this.#geometry.hiddenSize;
@@ -215,9 +243,18 @@ export class RnnKernel {
     const output = h0 + stateBytes;
     const scratch = output + outputBytes;
     const projection = scratch + (numLayers > 1 ? outputBytes : 0);
-    const hN = projection +
-      align16(rows * this.#exports.paddedWidth(hiddenSize) * 4);
-    return { input, h0, output, scratch, projection, hN, end: hN + stateBytes };
+    const hN = projection + align16(rows * this.#exports.paddedWidth(hiddenSize) * 4);
+    const lengths = hN + stateBytes;
+    return {
+      input,
+      h0,
+      output,
+      scratch,
+      projection,
+      hN,
+      lengths,
+      end: lengths + align16(batch * 4),
+    };
   }
 
   #layout(
@@ -230,15 +267,16 @@ export class RnnKernel {
     this.#ensureMemory(r.end);
     const i32 = this.#i32;
     const base = this.#plan / 4;
-    i32[base + 0] = seqLen;
-    i32[base + 1] = batch;
-    i32[base + 7] = batchFirst ? 1 : 0;
-    i32[base + 8] = r.input;
-    i32[base + 9] = r.h0;
-    i32[base + 10] = r.output;
-    i32[base + 11] = r.hN;
-    i32[base + 12] = r.scratch;
-    i32[base + 13] = r.projection;
+    i32[base + PLAN.seqLen] = seqLen;
+    i32[base + PLAN.batch] = batch;
+    i32[base + PLAN.batchFirst] = batchFirst ? 1 : 0;
+    i32[base + PLAN.input] = r.input;
+    i32[base + PLAN.h0] = r.h0;
+    i32[base + PLAN.output] = r.output;
+    i32[base + PLAN.hN] = r.hN;
+    i32[base + PLAN.scratch] = r.scratch;
+    i32[base + PLAN.projection] = r.projection;
+    this.#lengths = r.lengths;
     this.#input = r.input;
     this.#h0 = r.h0;
     this.#output = r.output;

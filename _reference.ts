@@ -21,7 +21,8 @@ const ACTIVATIONS = {
 
 /**
  * output, hN of torch.nn.RNN for a batched input (L, N, H_in), or (N, L, H_in)
- * when batchFirst; `params` maps state_dict names to row-major data.
+ * when batchFirst; `params` maps state_dict names to row-major data. With
+ * `lengths`, as torch's pack_padded_sequence → RNN → pad_packed_sequence.
  */
 export function referenceForward(
   options: ReferenceOptions,
@@ -30,6 +31,7 @@ export function referenceForward(
   seqLen: number,
   batch: number,
   h0?: Float32Array,
+  lengths?: ArrayLike<number>,
 ): { output: Float32Array; hN: Float32Array } {
   const { hiddenSize: H, numLayers, batchFirst } = options;
   const D = options.bidirectional ? 2 : 1;
@@ -53,8 +55,10 @@ export function referenceForward(
       for (let n = 0; n < batch; n++) {
         let h = new Float64Array(H);
         for (let j = 0; j < H; j++) h[j] = h0 ? h0[stateOffset + n * H + j] : 0;
-        for (let s = 0; s < seqLen; s++) {
-          const t = dir === 1 ? seqLen - 1 - s : s;
+        // A sequence shorter than seqLen (a packed batch) stops at its own length; its padding stays 0.
+        const length = lengths ? lengths[n] : seqLen;
+        for (let s = 0; s < length; s++) {
+          const t = dir === 1 ? length - 1 - s : s;
           const x = row(t, n) * inWidth;
           const next = new Float64Array(H);
           for (let j = 0; j < H; j++) {

@@ -14,5 +14,5 @@
  * @module
  */
 export { type NestedArray, Tensor, tensor } from "./tensor.ts";
-export { type Nonlinearity, RNN, type RNNOptions } from "./rnn.ts";
+export { type ForwardOptions, type Nonlinearity, RNN, type RNNOptions } from "./rnn.ts";
 export type { KernelFlavor } from "./_kernels.ts";

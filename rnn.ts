@@ -162,15 +162,56 @@ export class RNN {
    * layer's h_t for every t, the reverse direction in [..., H:2H].
    * hN: like h0, each layer's and direction's final state.
    *
+   * `options.lengths` runs a padded batch whose sequences have different
+   * lengths, as torch's pack_padded_sequence → RNN → pad_packed_sequence (with
+   * total_length = L): output is 0 past each sequence's length, hN holds each
+   * sequence's state after its own last step, and the reverse direction starts
+   * at that step.
+   *
    * @example
    * ```ts
    * import { RNN, Tensor } from "./mod.ts";
    * const rnn = new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true });
    * const [output, hN] = rnn.forward(Tensor.zeros([5, 2, 3]));
    * console.log(output.shape, hN.shape); // [5, 2, 8] [4, 2, 4]
+   * const [padded] = rnn.forward(Tensor.zeros([5, 2, 3]), undefined, { lengths: [5, 2] });
+   * console.log(padded.shape); // [5, 2, 8], zeros at t ≥ 2 for the second sequence
    * ```
    */
-  forward(input: Tensor, h0?: Tensor): [Tensor, Tensor] {
+  forward(input: Tensor, h0?: Tensor, options: ForwardOptions = {}): [Tensor, Tensor] {
+    return this.#run(input, h0, options, "forward");
+  }
+
+  /**
+   * Advances the state by a chunk of one or more time steps: `x` has
+   * forward's input layout and `h` is the `hN` of the previous call (zeros when
+   * absent). Feeding a sequence in pieces gives the numbers of one forward
+   * over the whole; a bidirectional model cannot stream and throws.
+   *
+   * @example
+   * ```ts
+   * import { RNN, tensor } from "./mod.ts";
+   * const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst: true });
+   * let [, h] = rnn.step(tensor([[[1], [2]]]));
+   * const [y] = rnn.step(tensor([[[3]]]), h);
+   * console.log(y.shape); // [1, 1, 2]: h_3, as forward over [1, 2, 3] gives
+   * ```
+   */
+  step(x: Tensor, h?: Tensor): [Tensor, Tensor] {
+    if (this.bidirectional) {
+      throw new Error(
+        "step() cannot stream a bidirectional RNN: its reverse direction needs the whole sequence; use forward()",
+      );
+    }
+    return this.#run(x, h, {}, "step");
+  }
+
+  #run(
+    input: Tensor,
+    h0: Tensor | undefined,
+    options: ForwardOptions,
+    caller: string,
+  ): [Tensor, Tensor] {
     if (!(input instanceof Tensor)) {
       throw new TypeError(`input must be a Tensor: got ${describe(input)}`);
     }
@@ -193,22 +234,23 @@ export class RNN {
     const stateShape = batched
       ? [directions * this.numLayers, batch, this.hiddenSize]
       : [directions * this.numLayers, this.hiddenSize];
+    const h0Name = caller === "step" ? "h" : "h0";
     if (h0 !== undefined) {
       if (!(h0 instanceof Tensor)) {
         throw new TypeError(
-          `h0 must be a Tensor or undefined: got ${describe(h0)}`,
+          `${h0Name} must be a Tensor or undefined: got ${describe(h0)}`,
         );
       }
       if (h0.shape.length !== rank) {
         throw new RangeError(
           `For ${
             batched ? "batched 3-D" : "unbatched 2-D"
-          } input, h0 should also be ${rank}-D: got ${h0.shape.length}-D tensor of shape [${h0.shape}]`,
+          } input, ${h0Name} should also be ${rank}-D: got ${h0.shape.length}-D tensor of shape [${h0.shape}]`,
         );
       }
       if (h0.shape.some((size, axis) => size !== stateShape[axis])) {
         throw new RangeError(
-          `h0 must have the hidden size [${stateShape}] (D·numLayers, N, H): got [${h0.shape}]`,
+          `${h0Name} must have the hidden size [${stateShape}] (D·numLayers, N, H): got [${h0.shape}]`,
         );
       }
     }
@@ -222,6 +264,9 @@ export class RNN {
         ? [batch, seqLen, directions * this.hiddenSize]
         : [seqLen, batch, directions * this.hiddenSize])
       : [seqLen, directions * this.hiddenSize];
+    const lengths = options.lengths === undefined
+      ? undefined
+      : checkLengths(options.lengths, batched, batch, seqLen);
     if (batch === 0) {
       return [Tensor.zeros(outputShape), Tensor.zeros(stateShape)];
     }
@@ -231,6 +276,7 @@ export class RNN {
       batch,
       this.batchFirst,
       h0?.data,
+      lengths,
     );
     return [new Tensor(outputShape, output), new Tensor(stateShape, hN)];
   }
@@ -357,6 +403,51 @@ export class RNN {
     }
     this.#kernel.uploadWeights(weights);
   }
+}
+
+/** Per-call options of `RNN.forward`. */
+export interface ForwardOptions {
+  /**
+   * For a padded batch: the length of each sequence (N integers in 1..L), as
+   * given to torch's pack_padded_sequence (any order: enforce_sorted=False).
+   */
+  lengths?: ArrayLike<number> | Tensor;
+}
+
+function checkLengths(
+  value: ArrayLike<number> | Tensor,
+  batched: boolean,
+  batch: number,
+  seqLen: number,
+): Int32Array {
+  if (!batched) {
+    throw new RangeError("lengths applies to batched 3-D input only: got unbatched 2-D input");
+  }
+  const values = value instanceof Tensor ? value.data : value;
+  if (
+    values === null || typeof values !== "object" || typeof values.length !== "number" ||
+    (value instanceof Tensor && value.shape.length !== 1)
+  ) {
+    throw new TypeError(`lengths must be an array of ${batch} integers: got ${describe(value)}`);
+  }
+  if (values.length !== batch) {
+    throw new RangeError(
+      `lengths must have one entry per sequence: expected ${batch}, got ${values.length}`,
+    );
+  }
+  const lengths = new Int32Array(batch);
+  for (let n = 0; n < batch; n++) {
+    const length = values[n];
+    if (typeof length !== "number" || !Number.isInteger(length) || length < 1 || length > seqLen) {
+      throw new RangeError(
+        `lengths[${n}] must be an integer in 1..${seqLen} (the padded sequence length): got ${
+          describe(length)
+        }`,
+      );
+    }
+    lengths[n] = length;
+  }
+  return lengths;
 }
 
 /** Names and shapes of an RNN's parameters, in torch's state_dict order. */

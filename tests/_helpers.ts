@@ -67,3 +67,44 @@ export function randomTensor(random: () => number, shape: number[], scale = 1): 
   for (let i = 0; i < t.data.length; i++) t.data[i] = (random() * 2 - 1) * scale;
   return t;
 }
+
+/** A tensor as the fixture generators write it: shape and row-major values. */
+export interface TensorJson {
+  shape: number[];
+  data: number[];
+}
+
+/** One case that real PyTorch computed (see tests/fixtures/make_*_fixtures.py). */
+export interface Fixture {
+  name: string;
+  options: {
+    inputSize: number;
+    hiddenSize: number;
+    numLayers: number;
+    nonlinearity: "tanh" | "relu";
+    bias: boolean;
+    batchFirst: boolean;
+    bidirectional: boolean;
+  };
+  stateDict: Record<string, TensorJson>;
+  input: TensorJson;
+  h0: TensorJson | null;
+  lengths?: number[];
+  output: TensorJson;
+  hN: TensorJson;
+}
+
+/** A Tensor from a fixture's JSON. */
+export const toTensor = (t: TensorJson): Tensor => new Tensor(t.shape, t.data);
+
+/** Every fixture in tests/fixtures/<folder>/, sorted by name. */
+export function loadFixtures(folder: string): Fixture[] {
+  const dir = new URL(`./fixtures/${folder}/`, import.meta.url);
+  const fixtures: Fixture[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.name.endsWith(".json")) {
+      fixtures.push(JSON.parse(Deno.readTextFileSync(new URL(entry.name, dir))));
+    }
+  }
+  return fixtures.sort((a, b) => a.name.localeCompare(b.name));
+}

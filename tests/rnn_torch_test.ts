@@ -2,41 +2,10 @@
 // tests/fixtures/make_rnn_fixtures.py wrote every file in tests/fixtures/rnn/.
 
 import assert from "node:assert/strict";
-import { RNN, Tensor } from "../mod.ts";
-import { assertAllClose } from "./_helpers.ts";
+import { RNN } from "../mod.ts";
+import { assertAllClose, type Fixture, loadFixtures, toTensor } from "./_helpers.ts";
 
-interface TensorJson {
-  shape: number[];
-  data: number[];
-}
-interface Fixture {
-  name: string;
-  options: {
-    inputSize: number;
-    hiddenSize: number;
-    numLayers: number;
-    nonlinearity: "tanh" | "relu";
-    bias: boolean;
-    batchFirst: boolean;
-    bidirectional: boolean;
-  };
-  stateDict: Record<string, TensorJson>;
-  input: TensorJson;
-  h0: TensorJson | null;
-  output: TensorJson;
-  hN: TensorJson;
-}
-
-const FIXTURES = new URL("./fixtures/rnn/", import.meta.url);
-const toTensor = (t: TensorJson) => new Tensor(t.shape, t.data);
-
-const fixtures: Fixture[] = [];
-for (const entry of Deno.readDirSync(FIXTURES)) {
-  if (entry.name.endsWith(".json")) {
-    fixtures.push(JSON.parse(Deno.readTextFileSync(new URL(entry.name, FIXTURES))));
-  }
-}
-fixtures.sort((a, b) => a.name.localeCompare(b.name));
+const fixtures = loadFixtures("rnn");
 
 Deno.test("the torch fixtures cover what the core issue asks for", () => {
   const has = (predicate: (f: Fixture) => boolean) => fixtures.some(predicate);
