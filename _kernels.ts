@@ -1,6 +1,6 @@
-// The one layer that touches WebAssembly: owns a kernel instance's linear
+// The one layer that touches WebAssembly: owns each kernel instance's linear
 // memory, packs weights into it, copies inputs in and results out.
-// Knows nothing of Tensors; RNN (rnn.ts) validates everything before calling.
+// Knows nothing of Tensors; rnn.ts and linear.ts validate everything first.
 
 import { relaxedWasm, strictWasm } from "./_kernels_wasm.generated.ts";
 
@@ -11,9 +11,10 @@ export type KernelFlavor = "relaxed" | "strict";
 export const ACTIVATION_CODES = { tanh: 1, relu: 2, sigmoid: 3 } as const;
 
 /** True when this engine runs the relaxed-SIMD build (V8 lowers relaxed_madd to an FMA). */
-export const RELAXED_SIMD_SUPPORTED: boolean = WebAssembly.validate(
-  relaxedWasm,
-);
+export const RELAXED_SIMD_SUPPORTED: boolean = WebAssembly.validate(relaxedWasm);
+
+/** The flavor used when a caller names none. */
+export const DEFAULT_FLAVOR: KernelFlavor = RELAXED_SIMD_SUPPORTED ? "relaxed" : "strict";
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -23,20 +24,91 @@ interface KernelExports {
   packWeight(w: number, rows: number, cols: number, dst: number): void;
   packBias(bIh: number, bHh: number, n: number, dst: number): void;
   rnnForward(plan: number): void;
+  linearForward(
+    x: number,
+    rows: number,
+    inFeatures: number,
+    weight: number,
+    bias: number,
+    outFeatures: number,
+    y: number,
+  ): void;
 }
 
 const compiled = new Map<KernelFlavor, WebAssembly.Module>();
+const PAGE = 65536;
+/** A 32-bit WebAssembly memory addresses at most 65536 pages of 64 KiB. */
+const MAX_MEMORY_BYTES = 65536 * PAGE;
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
-function instantiate(flavor: KernelFlavor): KernelExports {
-  let module = compiled.get(flavor);
-  if (!module) {
-    module = new WebAssembly.Module(
-      flavor === "relaxed" ? relaxedWasm : strictWasm,
-    );
-    compiled.set(flavor, module);
+/** A kernel instance and typed views of its memory, which grows only on demand. */
+class KernelInstance {
+  readonly exports: KernelExports;
+  f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+  constructor(flavor: KernelFlavor) {
+    let module = compiled.get(flavor);
+    if (!module) {
+      module = new WebAssembly.Module(flavor === "relaxed" ? relaxedWasm : strictWasm);
+      compiled.set(flavor, module);
+    }
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    this.reserve(0);
   }
-  return new WebAssembly.Instance(module, {})
-    .exports as unknown as KernelExports;
+
+  /** The first free byte past the module's static data. */
+  get heapStart(): number {
+    return align16(this.exports.heapBase());
+  }
+
+  /** Grows memory to at least `bytes`, refusing what 32-bit memory cannot hold before growing. */
+  reserve(bytes: number): void {
+    if (bytes > MAX_MEMORY_BYTES) {
+      throw new RangeError(
+        `this problem needs ${bytes} bytes of WebAssembly memory, more than the ${MAX_MEMORY_BYTES} bytes (4 GiB) a 32-bit WebAssembly memory can address`,
+      );
+    }
+    const memory = this.exports.memory;
+    const have = memory.buffer.byteLength;
+    if (bytes > have) {
+      try {
+        memory.grow(Math.ceil((bytes - have) / PAGE));
+      } catch (cause) {
+        throw new RangeError(
+          `could not grow WebAssembly memory to ${bytes} bytes (${
+            cause instanceof Error ? cause.message : cause
+          })`,
+        );
+      }
+    }
+    if (this.f32.buffer !== memory.buffer) {
+      this.f32 = new Float32Array(memory.buffer);
+      this.i32 = new Int32Array(memory.buffer);
+    }
+  }
+
+  /** Copies a torch-layout weight (rows×cols) to `staging` and packs it at `dst`. */
+  packWeight(weight: Float32Array, rows: number, cols: number, staging: number, dst: number): void {
+    this.reserve(staging + weight.length * 4);
+    this.f32.set(weight, staging / 4);
+    this.exports.packWeight(staging, rows, cols, dst);
+  }
+
+  /** Folds two optional biases of length n into a padded one at `dst`, via `staging`. */
+  packBias(
+    biasA: Float32Array | undefined,
+    biasB: Float32Array | undefined,
+    n: number,
+    staging: number,
+    dst: number,
+  ): void {
+    const second = staging + align16(n * 4);
+    this.reserve(second + n * 4);
+    if (biasA) this.f32.set(biasA, staging / 4);
+    if (biasB) this.f32.set(biasB, second / 4);
+    this.exports.packBias(biasA ? staging : 0, biasB ? second : 0, n, dst);
+  }
 }
 
 // Plan field indices, as assembly/rnn_forward.ts reads them (PLAN_* there).
@@ -58,11 +130,6 @@ const PLAN = {
   lengths: 14,
   weights: 15,
 } as const;
-const PAGE = 65536;
-/** A 32-bit WebAssembly memory addresses at most 65536 pages of 64 KiB. */
-const MAX_MEMORY_BYTES = 65536 * PAGE;
-
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** The sizes an RnnKernel is built for. */
 export interface RnnGeometry {
@@ -88,57 +155,43 @@ export interface KernelResult {
 }
 
 /**
- * One kernel instance with its own memory: the packed weights of one RNN at the
- * bottom, and above them the per-call buffers, reused while they fit.
+ * One RNN's kernel instance: its packed weights at the bottom of memory, and
+ * above them the per-call buffers, reused while they fit.
  */
 export class RnnKernel {
-  readonly #exports: KernelExports;
+  readonly #kernel: KernelInstance;
   readonly #geometry: RnnGeometry;
   readonly #plan: number;
   readonly #workStart: number;
-  #f32: Float32Array;
-  #i32: Int32Array;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
   #layoutKey = "";
-  #input = 0;
-  #h0 = 0;
-  #output = 0;
-  #hN = 0;
-  #lengths = 0;
+  #regions = { input: 0, h0: 0, output: 0, hN: 0, lengths: 0 };
 
   constructor(geometry: RnnGeometry, flavor: KernelFlavor) {
-    this.#exports = instantiate(flavor);
+    const kernel = this.#kernel = new KernelInstance(flavor);
     this.#geometry = geometry;
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
-    this.#plan = align16(this.#exports.heapBase());
-    let offset = align16(
-      this.#plan + 4 * (PLAN.weights + 3 * numLayers * directions),
-    );
-    this.#f32 = new Float32Array(0);
-    this.#i32 = new Int32Array(0);
-    this.#ensureMemory(offset);
-    const i32 = this.#i32;
-    const base = this.#plan / 4;
-    i32[base + PLAN.inputSize] = inputSize;
-    i32[base + PLAN.hiddenSize] = hiddenSize;
-    i32[base + PLAN.numLayers] = numLayers;
-    i32[base + PLAN.directions] = directions;
-    i32[base + PLAN.activation] = geometry.activation;
-    const bias = this.#exports.paddedWidth(hiddenSize) * 4;
+    this.#plan = kernel.heapStart;
+    let offset = align16(this.#plan + 4 * (PLAN.weights + 3 * numLayers * directions));
+    kernel.reserve(offset);
+    const plan = this.#plan / 4;
+    const i32 = kernel.i32;
+    i32[plan + PLAN.inputSize] = inputSize;
+    i32[plan + PLAN.hiddenSize] = hiddenSize;
+    i32[plan + PLAN.numLayers] = numLayers;
+    i32[plan + PLAN.directions] = directions;
+    i32[plan + PLAN.activation] = geometry.activation;
+    const { packedWeightBytes, paddedWidth } = kernel.exports;
     for (let layer = 0; layer < numLayers; layer++) {
       const inWidth = layer === 0 ? inputSize : directions * hiddenSize;
       for (let dir = 0; dir < directions; dir++) {
-        const slot = base + PLAN.weights + 3 * (layer * directions + dir);
+        const slot = plan + PLAN.weights + 3 * (layer * directions + dir);
         i32[slot] = offset;
-        offset = align16(
-          offset + this.#exports.packedWeightBytes(hiddenSize, inWidth),
-        );
+        offset = align16(offset + packedWeightBytes(hiddenSize, inWidth));
         i32[slot + 1] = offset;
-        offset = align16(
-          offset + this.#exports.packedWeightBytes(hiddenSize, hiddenSize),
-        );
+        offset = align16(offset + packedWeightBytes(hiddenSize, hiddenSize));
         i32[slot + 2] = offset;
-        offset = align16(offset + bias);
+        offset = align16(offset + paddedWidth(hiddenSize) * 4);
       }
     }
     this.#workStart = offset;
@@ -146,47 +199,27 @@ export class RnnKernel {
 
   /** Bytes of WebAssembly memory this instance holds now. */
   get memoryBytes(): number {
-    return this.#exports.memory.buffer.byteLength;
+    return this.#kernel.exports.memory.buffer.byteLength;
   }
 
   /** Packs the weights of every (layer, direction), in layer-major, forward-first order. */
   uploadWeights(weights: readonly LayerWeights[]): void {
-    const { hiddenSize, numLayers, directions } = this.#geometry;
-    const staging = this.#workStart;
-    const biasBytes = align16(hiddenSize * 4);
-    weights.forEach((w, index) => {
-      const slot = this.#plan / 4 + PLAN.weights + 3 * index;
-      const ihBytes = align16(w.weightIh.length * 4);
-      const hhBytes = align16(w.weightHh.length * 4);
-      this.#ensureMemory(staging + ihBytes + hhBytes + 2 * biasBytes);
-      const f32 = this.#f32;
-      f32.set(w.weightIh, staging / 4);
-      f32.set(w.weightHh, (staging + ihBytes) / 4);
-      const biasIh = staging + ihBytes + hhBytes;
-      const biasHh = biasIh + biasBytes;
-      if (w.biasIh) f32.set(w.biasIh, biasIh / 4);
-      if (w.biasHh) f32.set(w.biasHh, biasHh / 4);
-      const i32 = this.#i32;
-      const inWidth = w.weightIh.length / hiddenSize;
-      this.#exports.packWeight(staging, hiddenSize, inWidth, i32[slot]);
-      this.#exports.packWeight(
-        staging + ihBytes,
-        hiddenSize,
-        hiddenSize,
-        i32[slot + 1],
-      );
-      this.#exports.packBias(
-        w.biasIh ? biasIh : 0,
-        w.biasHh ? biasHh : 0,
-        hiddenSize,
-        i32[slot + 2],
-      );
-    });
+    const { hiddenSize: H, numLayers, directions } = this.#geometry;
     if (weights.length !== numLayers * directions) {
       throw new Error(
         `internal: expected ${numLayers * directions} weight sets, got ${weights.length}`,
       );
     }
+    // The per-call buffers are free while packing: stage the raw weights there.
+    const staging = this.#workStart;
+    const kernel = this.#kernel;
+    weights.forEach((w, index) => {
+      const slot = this.#plan / 4 + PLAN.weights + 3 * index;
+      const [ih, hh, bias] = kernel.i32.slice(slot, slot + 3);
+      kernel.packWeight(w.weightIh, H, w.weightIh.length / H, staging, ih);
+      kernel.packWeight(w.weightHh, H, H, staging, hh);
+      kernel.packBias(w.biasIh, w.biasHh, H, staging, bias);
+    });
   }
 
   /**
@@ -205,35 +238,24 @@ export class RnnKernel {
   ): KernelResult {
     const key = `${seqLen},${batch},${batchFirst}`;
     if (key !== this.#layoutKey) this.#layout(seqLen, batch, batchFirst, key);
-    const f32 = this.#f32;
-    f32.set(input, this.#input / 4);
-    const stateLength = this.#geometry.numLayers * this.#geometry.directions *
-      batch *
-      this.#geometry.hiddenSize;
-    if (h0) f32.set(h0, this.#h0 / 4);
-    else f32.fill(0, this.#h0 / 4, this.#h0 / 4 + stateLength);
-    const plan = this.#plan / 4;
-    if (lengths) {
-      this.#i32.set(lengths, this.#lengths / 4);
-      this.#i32[plan + PLAN.lengths] = this.#lengths;
-    } else {
-      this.#i32[plan + PLAN.lengths] = 0;
-    }
-    this.#exports.rnnForward(this.#plan);
-    const outputLength = seqLen * batch * this.#geometry.directions *
-      this.#geometry.hiddenSize;
+    const { f32, i32, exports } = this.#kernel;
+    const regions = this.#regions;
+    const { hiddenSize, numLayers, directions } = this.#geometry;
+    f32.set(input, regions.input / 4);
+    const stateLength = numLayers * directions * batch * hiddenSize;
+    if (h0) f32.set(h0, regions.h0 / 4);
+    else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
+    if (lengths) i32.set(lengths, regions.lengths / 4);
+    i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
+    exports.rnnForward(this.#plan);
+    const outputLength = seqLen * batch * directions * hiddenSize;
     return {
-      output: f32.slice(this.#output / 4, this.#output / 4 + outputLength),
-      hN: f32.slice(this.#hN / 4, this.#hN / 4 + stateLength),
+      output: f32.slice(regions.output / 4, regions.output / 4 + outputLength),
+      hN: f32.slice(regions.hN / 4, regions.hN / 4 + stateLength),
     };
   }
 
-  /** Bytes of memory a forward of this size needs, computed without allocating. */
-  requiredBytes(seqLen: number, batch: number): number {
-    return this.#regions(seqLen, batch).end;
-  }
-
-  #regions(seqLen: number, batch: number) {
+  #layout(seqLen: number, batch: number, batchFirst: boolean, key: string): void {
     const { inputSize, hiddenSize, numLayers, directions } = this.#geometry;
     const rows = seqLen * batch;
     const stateBytes = align16(numLayers * directions * batch * hiddenSize * 4);
@@ -243,69 +265,73 @@ export class RnnKernel {
     const output = h0 + stateBytes;
     const scratch = output + outputBytes;
     const projection = scratch + (numLayers > 1 ? outputBytes : 0);
-    const hN = projection + align16(rows * this.#exports.paddedWidth(hiddenSize) * 4);
+    const hN = projection +
+      align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
     const lengths = hN + stateBytes;
-    return {
-      input,
-      h0,
-      output,
-      scratch,
-      projection,
-      hN,
-      lengths,
-      end: lengths + align16(batch * 4),
-    };
-  }
-
-  #layout(
-    seqLen: number,
-    batch: number,
-    batchFirst: boolean,
-    key: string,
-  ): void {
-    const r = this.#regions(seqLen, batch);
-    this.#ensureMemory(r.end);
-    const i32 = this.#i32;
-    const base = this.#plan / 4;
-    i32[base + PLAN.seqLen] = seqLen;
-    i32[base + PLAN.batch] = batch;
-    i32[base + PLAN.batchFirst] = batchFirst ? 1 : 0;
-    i32[base + PLAN.input] = r.input;
-    i32[base + PLAN.h0] = r.h0;
-    i32[base + PLAN.output] = r.output;
-    i32[base + PLAN.hN] = r.hN;
-    i32[base + PLAN.scratch] = r.scratch;
-    i32[base + PLAN.projection] = r.projection;
-    this.#lengths = r.lengths;
-    this.#input = r.input;
-    this.#h0 = r.h0;
-    this.#output = r.output;
-    this.#hN = r.hN;
+    this.#kernel.reserve(lengths + align16(batch * 4));
+    const i32 = this.#kernel.i32;
+    const plan = this.#plan / 4;
+    i32[plan + PLAN.seqLen] = seqLen;
+    i32[plan + PLAN.batch] = batch;
+    i32[plan + PLAN.batchFirst] = batchFirst ? 1 : 0;
+    i32[plan + PLAN.input] = input;
+    i32[plan + PLAN.h0] = h0;
+    i32[plan + PLAN.output] = output;
+    i32[plan + PLAN.hN] = hN;
+    i32[plan + PLAN.scratch] = scratch;
+    i32[plan + PLAN.projection] = projection;
+    this.#regions = { input, h0, output, hN, lengths };
     this.#layoutKey = key;
   }
+}
 
-  #ensureMemory(bytes: number): void {
-    if (bytes > MAX_MEMORY_BYTES) {
-      throw new RangeError(
-        `this problem needs ${bytes} bytes of WebAssembly memory, more than the ${MAX_MEMORY_BYTES} bytes (4 GiB) a 32-bit WebAssembly memory can address`,
-      );
-    }
-    const memory = this.#exports.memory;
-    const have = memory.buffer.byteLength;
-    if (bytes > have) {
-      try {
-        memory.grow(Math.ceil((bytes - have) / PAGE));
-      } catch (cause) {
-        throw new RangeError(
-          `could not grow WebAssembly memory to ${bytes} bytes (${
-            cause instanceof Error ? cause.message : cause
-          })`,
-        );
-      }
-    }
-    if (this.#f32.buffer !== memory.buffer) {
-      this.#f32 = new Float32Array(memory.buffer);
-      this.#i32 = new Int32Array(memory.buffer);
-    }
+/** One Linear layer's kernel instance: packed weight and bias, then x and y buffers. */
+export class LinearKernel {
+  readonly #kernel: KernelInstance;
+  readonly #inFeatures: number;
+  readonly #outFeatures: number;
+  readonly #weight: number;
+  readonly #bias: number;
+  readonly #workStart: number;
+
+  constructor(inFeatures: number, outFeatures: number, flavor: KernelFlavor) {
+    const kernel = this.#kernel = new KernelInstance(flavor);
+    this.#inFeatures = inFeatures;
+    this.#outFeatures = outFeatures;
+    this.#weight = kernel.heapStart;
+    this.#bias = align16(this.#weight + kernel.exports.packedWeightBytes(outFeatures, inFeatures));
+    this.#workStart = align16(this.#bias + kernel.exports.paddedWidth(outFeatures) * 4);
+    kernel.reserve(this.#workStart);
+  }
+
+  /** Bytes of WebAssembly memory this instance holds now. */
+  get memoryBytes(): number {
+    return this.#kernel.exports.memory.buffer.byteLength;
+  }
+
+  /** Packs weight (outFeatures×inFeatures, torch layout) and the optional bias. */
+  uploadWeights(weight: Float32Array, bias: Float32Array | undefined): void {
+    const kernel = this.#kernel;
+    kernel.packWeight(weight, this.#outFeatures, this.#inFeatures, this.#workStart, this.#weight);
+    kernel.packBias(bias, undefined, this.#outFeatures, this.#workStart, this.#bias);
+  }
+
+  /** y = x·Wᵀ + b for `rows` rows of inFeatures. */
+  forward(x: Float32Array, rows: number): Float32Array {
+    const kernel = this.#kernel;
+    const xStart = this.#workStart;
+    const yStart = align16(xStart + rows * this.#inFeatures * 4);
+    kernel.reserve(yStart + rows * this.#outFeatures * 4);
+    kernel.f32.set(x, xStart / 4);
+    kernel.exports.linearForward(
+      xStart,
+      rows,
+      this.#inFeatures,
+      this.#weight,
+      this.#bias,
+      this.#outFeatures,
+      yStart,
+    );
+    return kernel.f32.slice(yStart / 4, yStart / 4 + rows * this.#outFeatures);
   }
 }

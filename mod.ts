@@ -14,5 +14,6 @@
  * @module
  */
 export { type NestedArray, Tensor, tensor } from "./tensor.ts";
+export { format, type FormatOptions } from "./format.ts";
 export { type ForwardOptions, type Nonlinearity, RNN, type RNNOptions } from "./rnn.ts";
 export type { KernelFlavor } from "./_kernels.ts";

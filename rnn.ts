@@ -6,6 +6,7 @@
  */
 import {
   ACTIVATION_CODES,
+  DEFAULT_FLAVOR,
   type KernelFlavor,
   type LayerWeights,
   RELAXED_SIMD_SUPPORTED,
@@ -114,7 +115,7 @@ export class RNN {
         }`,
       );
     }
-    this.simd = options.simd ?? (RELAXED_SIMD_SUPPORTED ? "relaxed" : "strict");
+    this.simd = options.simd ?? DEFAULT_FLAVOR;
     if (this.simd !== "relaxed" && this.simd !== "strict") {
       throw new RangeError(
         `simd must be "relaxed" or "strict": got ${describe(options.simd)}`,

@@ -4,6 +4,7 @@
  * @module
  */
 import { describe } from "./_describe.ts";
+import { format } from "./format.ts";
 
 /** Nested arrays of numbers, as `Tensor.from` takes and `toArray` returns. */
 export type NestedArray = number | NestedArray[];
@@ -114,6 +115,19 @@ export class Tensor {
   /** The number of elements. */
   get size(): number {
     return this.data.length;
+  }
+
+  /**
+   * The tensor as `str(torch_tensor)` prints it by default (see `format` for options).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "./mod.ts";
+   * console.log(`${tensor([[-0.0819, 0.81]])}`); // tensor([[-0.0819,  0.8100]])
+   * ```
+   */
+  toString(): string {
+    return format(this);
   }
 
   /**

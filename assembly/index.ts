@@ -1,9 +1,33 @@
 // The kernel module's exports: numbers in, numbers out, no imports.
 
+import { ACT_IDENTITY } from "./activation";
+import { gemmPanels } from "./gemm";
+import { paddedWidth } from "./pack";
+
 export { packBias, packedWeightBytes, packWeight, paddedWidth } from "./pack";
 export { rnnForward } from "./rnn_forward";
 
 /** First byte past the module's static data: the wrapper's memory starts here. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/**
+ * y = x·Wᵀ + b for `rows` rows (torch.nn.Linear): x is rows×inFeatures,
+ * W packed by packWeight(outFeatures, inFeatures), b packed by packBias
+ * (padded), y rows×outFeatures, all row-major and unpadded.
+ */
+export function linearForward(
+  x: usize,
+  rows: i32,
+  inFeatures: i32,
+  weight: usize,
+  bias: usize,
+  outFeatures: i32,
+  y: usize,
+): void {
+  gemmPanels(
+    x, <usize>inFeatures << 2, inFeatures, weight, paddedWidth(outFeatures),
+    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY,
+  );
 }

@@ -59,6 +59,7 @@ for (const [name, bytes] of [["relaxed", relaxedWasm], ["strict", strictWasm]] a
       WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(),
       [
         "function heapBase",
+        "function linearForward",
         "function packBias",
         "function packWeight",
         "function packedWeightBytes",
