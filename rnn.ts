@@ -13,6 +13,7 @@ import {
   RnnKernel,
 } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
+import { ParameterStore } from "./_parameters.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The activation f in h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). */
@@ -79,8 +80,7 @@ export class RNN {
   readonly bidirectional: boolean;
   /** The kernel build in use. */
   readonly simd: KernelFlavor;
-  readonly #params = new Map<string, Float32Array>();
-  readonly #shapes = new Map<string, readonly number[]>();
+  readonly #params: ParameterStore;
   readonly #kernel: RnnKernel;
 
   /** Builds the RNN and uploads its freshly initialised weights to WebAssembly. */
@@ -127,14 +127,11 @@ export class RNN {
       );
     }
     const directions = this.bidirectional ? 2 : 1;
+    this.#params = new ParameterStore("RNN", parameterShapes(this));
     const bound = 1 / Math.sqrt(this.hiddenSize);
-    for (const [name, shape] of parameterShapes(this)) {
-      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < data.length; i++) {
-        data[i] = (Math.random() * 2 - 1) * bound;
-      }
-      this.#params.set(name, data);
-      this.#shapes.set(name, shape);
+    for (const name of this.#params.shapes.keys()) {
+      const data = this.#params.get(name)!;
+      for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * bound;
     }
     this.#kernel = new RnnKernel({
       inputSize: this.inputSize,
@@ -295,9 +292,7 @@ export class RNN {
    * ```
    */
   namedParameters(): [string, Tensor][] {
-    return [...this.#params].map((
-      [name, data],
-    ) => [name, new Tensor(this.#shapes.get(name)!, data.slice())]);
+    return this.#params.named();
   }
 
   /**
@@ -343,48 +338,7 @@ export class RNN {
    * ```
    */
   loadStateDict(record: Record<string, Tensor>): void {
-    if (typeof record !== "object" || record === null) {
-      throw new TypeError(
-        `loadStateDict expects a record of name to Tensor: got ${describe(record)}`,
-      );
-    }
-    const missing = [...this.#shapes.keys()].filter((name) => !Object.hasOwn(record, name));
-    const unexpected = Object.keys(record).filter((name) => !this.#shapes.has(name));
-    if (missing.length || unexpected.length) {
-      const parts = [];
-      if (missing.length) {
-        parts.push(
-          `missing key(s): ${missing.map((k) => `"${k}"`).join(", ")}`,
-        );
-      }
-      if (unexpected.length) {
-        parts.push(
-          `unexpected key(s): ${unexpected.map((k) => `"${k}"`).join(", ")}`,
-        );
-      }
-      throw new Error(
-        `Error(s) in loading state_dict for RNN: ${parts.join("; ")}`,
-      );
-    }
-    const values = new Map<string, Float32Array>();
-    for (const [name, shape] of this.#shapes) {
-      const value = record[name];
-      if (!(value instanceof Tensor)) {
-        throw new TypeError(
-          `state_dict["${name}"] must be a Tensor: got ${describe(value)}`,
-        );
-      }
-      if (
-        value.shape.length !== shape.length ||
-        value.shape.some((s, i) => s !== shape[i])
-      ) {
-        throw new RangeError(
-          `size mismatch for ${name}: copying a param with shape [${value.shape}] from checkpoint, the shape in current model is [${shape}]`,
-        );
-      }
-      values.set(name, value.data.slice());
-    }
-    for (const [name, data] of values) this.#params.set(name, data);
+    this.#params.load(record);
     this.#upload();
   }
 
