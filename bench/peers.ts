@@ -1,0 +1,352 @@
+// Our RNN against onnxruntime-web (WASM backend, SIMD, 1 thread) on W0–W4.
+//
+//   deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W1,W3]
+//     [--simd relaxed|strict]
+//
+// Per workload, our RNN is built with random weights and onnxruntime-web gets
+// an ONNX model of it built in code (bench/_onnx_model.ts: one ONNX RNN node
+// per layer, the same weights); both get the same seeded random input and must
+// agree to 1e-4 on output and h_n before they are timed.
+// Timing interleaves batches of calls of each engine (alternating which goes
+// first) after a warm-up, and reports the median of the per-call batch means.
+//
+// onnxruntime-web is imported from npm; under Deno it resolves to its Node
+// build, which loads dist/ort-wasm-simd-threaded.wasm from next to itself (in
+// Deno's npm cache, or node_modules/ when there is one) with node:fs: hence
+// --allow-read, and no network beyond Deno's own npm fetch. --allow-sys=cpus
+// (optional) names the CPU in the report.
+
+import * as ort from "onnxruntime-web";
+import { cpus } from "node:os";
+import { RNN, Tensor } from "../mod.ts";
+import { referenceForward } from "../_reference.ts";
+import { flops, WORKLOADS } from "./workloads.ts";
+import { onnxRnnModel } from "./_onnx_model.ts";
+
+const TOLERANCE = 1e-4;
+const USAGE =
+  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict]";
+
+interface Args {
+  quick: boolean;
+  json: boolean;
+  only?: Set<string>;
+  simd?: "relaxed" | "strict";
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--quick") args.quick = true;
+    else if (flag === "--json") args.json = true;
+    else if (flag === "--only") args.only = new Set(value().toUpperCase().split(","));
+    else if (flag === "--simd") {
+      const v = value();
+      if (v !== "relaxed" && v !== "strict") throw new Error(`bad --simd ${v}\n${USAGE}`);
+      args.simd = v;
+    } else if (flag === "--help" || flag === "-h") {
+      console.log(USAGE);
+      Deno.exit(0);
+    } else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
+  }
+  return args;
+}
+
+// --- helpers ----------------------------------------------------------------
+
+/** mulberry32: a small seeded PRNG, so every run times the same input. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= max)) max = d; // NaN propagates as NaN
+  }
+  return max;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/** The CPU's model name: node:os needs --allow-sys=cpus; /proc/cpuinfo needs -A under Deno. */
+function cpuModel(): string {
+  // Asked first so that a terminal run without the flag does not prompt.
+  if (Deno.permissions.querySync({ name: "sys", kind: "cpus" }).state === "granted") {
+    const model = cpus()[0]?.model?.trim();
+    if (model) return model;
+  }
+  try {
+    const line = Deno.readTextFileSync("/proc/cpuinfo").split("\n")
+      .find((l) => /^(model name|Hardware|Processor)\s*:/.test(l));
+    if (line) return line.split(":").slice(1).join(":").trim();
+  } catch { /* not Linux, or no access (Deno wants --allow-all for /proc) */ }
+  return "unknown CPU (run with --allow-sys=cpus)";
+}
+
+const log = (msg: string) => console.error(msg);
+
+// --- main -------------------------------------------------------------------
+
+interface Result {
+  workload: string;
+  flops: number;
+  oursMs: number;
+  ortMs: number;
+  oursIqrMs: [number, number];
+  ortIqrMs: [number, number];
+  ratio: number;
+  oursGflops: number;
+  ortGflops: number;
+  rounds: number;
+  callsPerBatch: { ours: number; ort: number };
+  maxAbsDiff: { output: number; hN: number };
+  referenceMaxAbsDiff?: { output: number; hN: number };
+  memoryBytes: number;
+  ioWeightBytes: number;
+}
+
+async function main() {
+  const args = parseArgs(Deno.args);
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.simd = true;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = "error";
+
+  // Per-workload timing budget (both engines together), batch target, rounds.
+  const budgetMs = args.quick ? 3000 : 20000;
+  const batchMs = args.quick ? 10 : 25;
+  const minRounds = args.quick ? 3 : 7;
+  const maxRounds = args.quick ? 10 : 60;
+
+  const env = {
+    cpu: cpuModel(),
+    cores: navigator.hardwareConcurrency,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    ortWeb: ort.env.versions.web ?? "?",
+    ortThreads: 1,
+    simd: "",
+  };
+  const results: Result[] = [];
+  let failed = false;
+  const unknown = [...args.only ?? []].filter((name) => !WORKLOADS.some((w) => w.name === name));
+  if (unknown.length) throw new Error(`unknown workload(s) ${unknown.join(", ")}\n${USAGE}`);
+
+  for (const [k, workload] of WORKLOADS.entries()) {
+    if (args.only && !args.only.has(workload.name)) continue;
+    const N = workload.batch, L = workload.seqLen, Hin = workload.options.inputSize;
+    const rnn = new RNN({ ...workload.options, simd: args.simd });
+    env.simd = rnn.simd;
+    const stateDict = rnn.stateDict();
+    const onnx = onnxRnnModel(rnn, workload);
+    const session = await ort.InferenceSession.create(onnx, {
+      executionProviders: ["wasm"],
+      graphOptimizationLevel: "all",
+    });
+
+    const next = random(1000 + k);
+    const x = new Float32Array(N * L * Hin);
+    for (let i = 0; i < x.length; i++) x[i] = next() * 2 - 1;
+    const input = new Tensor([N, L, Hin], x);
+    const feeds = { x: new ort.Tensor("float32", x, [N, L, Hin]) };
+
+    // --- agreement ---
+    const [output, hN] = rnn.forward(input);
+    const peer = await session.run(feeds);
+    const peerOut = peer.output, peerHn = peer.h_n;
+    const shapeOk = peerOut.dims.join() === output.shape.join() &&
+      peerHn.dims.join() === hN.shape.join();
+    const diff = {
+      output: shapeOk ? maxAbsDiff(output.data, peerOut.data as Float32Array) : Infinity,
+      hN: shapeOk ? maxAbsDiff(hN.data, peerHn.data as Float32Array) : Infinity,
+    };
+    // The scalar float64 reference as a third opinion where it is cheap enough.
+    let refDiff: Result["referenceMaxAbsDiff"];
+    if (flops(workload) <= 1e9) {
+      const params = Object.fromEntries(
+        Object.entries(stateDict).map(([name, t]) => [name, t.data]),
+      );
+      const ref = referenceForward(rnn, params, x, L, N);
+      refDiff = { output: maxAbsDiff(output.data, ref.output), hN: maxAbsDiff(hN.data, ref.hN) };
+    }
+    const ok = diff.output <= TOLERANCE && diff.hN <= TOLERANCE &&
+      (!refDiff || (refDiff.output <= TOLERANCE && refDiff.hN <= TOLERANCE));
+    log(
+      `${workload.name}: max |ours - ort| output ${diff.output.toExponential(2)}, h_n ${
+        diff.hN.toExponential(2)
+      }` +
+        (refDiff
+          ? `; max |ours - reference| output ${refDiff.output.toExponential(2)}, h_n ${
+            refDiff.hN.toExponential(2)
+          }`
+          : "") +
+        (ok ? " ok" : `  MISMATCH (tolerance ${TOLERANCE}, shapes ${shapeOk ? "ok" : "differ"})`),
+    );
+    if (!ok) {
+      failed = true;
+      console.error(
+        `%cFAIL: ${workload.name}: our RNN and onnxruntime-web disagree; not timing it`,
+        "color: red; font-weight: bold",
+      );
+      continue;
+    }
+
+    // --- timing ---
+    const ours = () => void rnn.forward(input);
+    const theirs = async () => void (await session.run(feeds));
+    const warm = async (fn: () => unknown, minMs: number) => {
+      let n = 0;
+      const t0 = performance.now();
+      while (n < 2 || performance.now() - t0 < minMs) {
+        await fn();
+        n++;
+      }
+      return (performance.now() - t0) / n;
+    };
+    const tOurs = await warm(ours, args.quick ? 50 : 300);
+    const tOrt = await warm(theirs, args.quick ? 50 : 300);
+    const kOurs = Math.max(1, Math.round(batchMs / tOurs));
+    const kOrt = Math.max(1, Math.round(batchMs / tOrt));
+    const roundMs = kOurs * tOurs + kOrt * tOrt;
+    const rounds = Math.min(maxRounds, Math.max(minRounds, Math.floor(budgetMs / roundMs)));
+    const oursTimes: number[] = [], ortTimes: number[] = [];
+    const timeOurs = () => {
+      const t0 = performance.now();
+      for (let i = 0; i < kOurs; i++) rnn.forward(input);
+      oursTimes.push((performance.now() - t0) / kOurs);
+    };
+    const timeOrt = async () => {
+      const t0 = performance.now();
+      for (let i = 0; i < kOrt; i++) await session.run(feeds);
+      ortTimes.push((performance.now() - t0) / kOrt);
+    };
+    for (let r = 0; r < rounds; r++) {
+      if (r % 2 === 0) {
+        timeOurs();
+        await timeOrt();
+      } else {
+        await timeOrt();
+        timeOurs();
+      }
+    }
+    await session.release();
+
+    const f = flops(workload);
+    const oursMs = median(oursTimes), ortMs = median(ortTimes);
+    const result: Result = {
+      workload: workload.name,
+      flops: f,
+      oursMs,
+      ortMs,
+      oursIqrMs: [quantile(oursTimes, 0.25), quantile(oursTimes, 0.75)],
+      ortIqrMs: [quantile(ortTimes, 0.25), quantile(ortTimes, 0.75)],
+      ratio: ortMs / oursMs,
+      oursGflops: f / (oursMs * 1e6),
+      ortGflops: f / (ortMs * 1e6),
+      rounds,
+      callsPerBatch: { ours: kOurs, ort: kOrt },
+      maxAbsDiff: diff,
+      referenceMaxAbsDiff: refDiff,
+      memoryBytes: rnn.memoryBytes,
+      ioWeightBytes: 4 * (x.length + output.data.length + hN.data.length +
+        Object.values(stateDict).reduce((s, t) => s + t.data.length, 0)),
+    };
+    results.push(result);
+    log(
+      `${workload.name}: ours ${fmtTime(result, oursMs)}, ort ${fmtTime(result, ortMs)} ` +
+        `(${rounds} rounds × ${kOurs}/${kOrt} calls)`,
+    );
+  }
+
+  if (args.json) {
+    console.log(JSON.stringify({ env, tolerance: TOLERANCE, ok: !failed, results }, null, 2));
+  } else {
+    printTable(env, results);
+  }
+  if (failed) {
+    console.error("FAIL: at least one workload disagrees with onnxruntime-web beyond 1e-4");
+    Deno.exit(1);
+  }
+}
+
+function fmtTime(r: Result, ms: number): string {
+  return r.workload === "W0" ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`;
+}
+
+function gflops(x: number): string {
+  return x >= 1 ? x.toFixed(2) : x.toPrecision(2);
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1 << 20
+    ? `${(bytes / (1 << 20)).toFixed(1)} MiB`
+    : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function printTable(env: Record<string, unknown>, results: Result[]) {
+  console.log(`CPU: ${env.cpu} (${env.cores} logical cores)`);
+  console.log(
+    `Deno ${env.deno} (V8 ${env.v8}); ours: wasm ${env.simd} SIMD; ` +
+      `onnxruntime-web ${env.ortWeb}: wasm SIMD, 1 thread`,
+  );
+  const header = [
+    "workload",
+    "ours",
+    "ort-web",
+    "ort/ours",
+    "ours GFLOP/s",
+    "ort GFLOP/s",
+    "our wasm memory",
+    "in+out+weights",
+  ];
+  const rows = results.map((r) => [
+    r.workload,
+    fmtTime(r, r.oursMs),
+    fmtTime(r, r.ortMs),
+    `${r.ratio.toFixed(2)}×`,
+    gflops(r.oursGflops),
+    gflops(r.ortGflops),
+    mib(r.memoryBytes),
+    mib(r.ioWeightBytes),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    "| " +
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") +
+    " |";
+  console.log(line(header));
+  console.log(
+    "|" + widths.map((w, i) => "-".repeat(w + 1) + (i === 0 ? "-" : ":")).join("|") + "|",
+  );
+  for (const row of rows) console.log(line(row));
+  console.log(
+    "medians of per-call batch means; W0 in µs per call, others ms per call; " +
+      "ratio > 1 means ours is faster",
+  );
+}
+
+await main();
