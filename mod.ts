@@ -15,5 +15,14 @@
  */
 export { type NestedArray, Tensor, tensor } from "./tensor.ts";
 export { format, type FormatOptions } from "./format.ts";
-export { type ForwardOptions, type Nonlinearity, RNN, type RNNOptions } from "./rnn.ts";
+export {
+  type ForwardOptions,
+  type FromStateDictOptions,
+  type Nonlinearity,
+  RNN,
+  type RNNOptions,
+} from "./rnn.ts";
 export type { KernelFlavor } from "./_kernels.ts";
+export { Linear, type LinearOptions } from "./linear.ts";
+export { type ModelPrefixes, RNNModel, type RNNModelOptions } from "./rnn_model.ts";
+export { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from "./safetensors.ts";

@@ -14,6 +14,7 @@ import {
 } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
+import { flag, positiveInteger } from "./_options.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The activation f in h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). */
@@ -141,6 +142,69 @@ export class RNN {
       activation: ACTIVATION_CODES[this.nonlinearity],
     }, this.simd);
     this.#upload();
+  }
+
+  /**
+   * An RNN built from a trained model's state_dict: inputSize, hiddenSize,
+   * numLayers, bias and bidirectional are read from the names and shapes;
+   * nonlinearity and batchFirst are not in a state_dict, so pass them if they
+   * are not the defaults. `prefix` selects a submodule's keys (e.g. "rnn."
+   * when the RNN sat inside a larger torch module); when absent it is found
+   * from the key that ends in "weight_ih_l0". Other keys are ignored.
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * const trained = new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2 }).stateDict();
+   * const rnn = RNN.fromStateDict(trained, { batchFirst: true });
+   * console.log(rnn.inputSize, rnn.hiddenSize, rnn.numLayers); // 3 4 2
+   * ```
+   */
+  static fromStateDict(record: Record<string, Tensor>, options: FromStateDictOptions = {}): RNN {
+    if (typeof record !== "object" || record === null) {
+      throw new TypeError(
+        `fromStateDict expects a record of name to Tensor: got ${describe(record)}`,
+      );
+    }
+    let prefix = options.prefix;
+    if (prefix === undefined) {
+      const candidates = Object.keys(record).filter((key) => key.endsWith("weight_ih_l0"));
+      if (candidates.length !== 1) {
+        throw new Error(
+          `fromStateDict: expected exactly one key ending in "weight_ih_l0", got ${candidates.length} (${
+            candidates.map((k) => `"${k}"`).join(", ") || "none"
+          }); pass options.prefix`,
+        );
+      }
+      prefix = candidates[0].slice(0, -"weight_ih_l0".length);
+    }
+    const own: Record<string, Tensor> = {};
+    for (const [key, value] of Object.entries(record)) {
+      if (key.startsWith(prefix)) own[key] = value;
+    }
+    const shapeOf = (name: string): readonly number[] => {
+      const value = own[prefix + name];
+      if (!(value instanceof Tensor) || value.shape.length !== 2) {
+        throw new Error(
+          `fromStateDict: "${prefix + name}" must be a 2-D Tensor: got ${describe(value)}`,
+        );
+      }
+      return value.shape;
+    };
+    let numLayers = 0;
+    while (Object.hasOwn(own, `${prefix}weight_ih_l${numLayers}`)) numLayers++;
+    const model = new RNN({
+      inputSize: shapeOf("weight_ih_l0")[1],
+      hiddenSize: shapeOf("weight_hh_l0")[0],
+      numLayers,
+      bias: Object.hasOwn(own, `${prefix}bias_ih_l0`),
+      bidirectional: Object.hasOwn(own, `${prefix}weight_ih_l0_reverse`),
+      nonlinearity: options.nonlinearity,
+      batchFirst: options.batchFirst,
+      simd: options.simd,
+    });
+    model.loadStateDict(own, prefix);
+    return model;
   }
 
   /**
@@ -327,7 +391,8 @@ export class RNN {
   /**
    * Replaces every parameter, strictly as torch's `load_state_dict`: a missing
    * or unexpected key, or a wrong shape, is an error and nothing changes.
-   * Values are copied; the record is never kept or changed.
+   * Names may carry `prefix` (e.g. "rnn." for an RNN saved inside a larger
+   * torch module). Values are copied; the record is never kept or changed.
    *
    * @example
    * ```ts
@@ -337,8 +402,8 @@ export class RNN {
    * b.loadStateDict(a.stateDict());
    * ```
    */
-  loadStateDict(record: Record<string, Tensor>): void {
-    this.#params.load(record);
+  loadStateDict(record: Record<string, Tensor>, prefix = ""): void {
+    this.#params.load(record, prefix);
     this.#upload();
   }
 
@@ -358,6 +423,18 @@ export class RNN {
     }
     this.#kernel.uploadWeights(weights);
   }
+}
+
+/** Options of `RNN.fromStateDict`: what a state_dict cannot tell. */
+export interface FromStateDictOptions {
+  /** Default "tanh". */
+  nonlinearity?: Nonlinearity;
+  /** Default false. */
+  batchFirst?: boolean;
+  /** The submodule's key prefix, e.g. "rnn."; found from the keys when absent. */
+  prefix?: string;
+  /** The kernel build, as for `new RNN`. */
+  simd?: KernelFlavor;
 }
 
 /** Per-call options of `RNN.forward`. */
@@ -421,21 +498,4 @@ function parameterShapes(rnn: RNN): [string, number[]][] {
     }
   }
   return result;
-}
-
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(
-      `${name} must be a positive integer: got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(`${name} must be a boolean: got ${describe(value)}`);
-  }
-  return value;
 }

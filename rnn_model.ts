@@ -1,0 +1,153 @@
+/**
+ * An RNN with an output head, as a torch user writes `class Model(nn.Module)`
+ * holding `self.rnn = nn.RNN(...)` and `self.fc = nn.Linear(...)`.
+ *
+ * @module
+ */
+import { describe } from "./_describe.ts";
+import { Linear } from "./linear.ts";
+import { type ForwardOptions, RNN, type RNNOptions } from "./rnn.ts";
+import type { Tensor } from "./tensor.ts";
+
+/** Options of `new RNNModel`: the RNN's, and the head's output size. */
+export interface RNNModelOptions {
+  /** The recurrent part, as for `new RNN`. */
+  rnn: RNNOptions;
+  /** The head y_t = W_hy h_t + b_y; its inFeatures is the RNN's D·H. */
+  head: { outFeatures: number; bias?: boolean };
+}
+
+/** Key prefixes of the two submodules in a torch state_dict. */
+export interface ModelPrefixes {
+  /** Default "rnn.". */
+  rnn?: string;
+  /** Default "fc.". */
+  head?: string;
+}
+
+/**
+ * RNN then Linear on every step: h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),
+ * y_t = W_hy h_t + b_y (the lecture's two equations).
+ *
+ * @example
+ * ```ts
+ * import { RNNModel, tensor } from "./mod.ts";
+ * const model = new RNNModel({
+ *   rnn: { inputSize: 1, hiddenSize: 2, batchFirst: true },
+ *   head: { outFeatures: 1 },
+ * });
+ * const [y, hN] = model.forward(tensor([[[1], [2], [3]]]));
+ * console.log(y.shape, hN.shape); // [1, 3, 1] [1, 1, 2]
+ * ```
+ */
+export class RNNModel {
+  /** The recurrent part. */
+  readonly rnn: RNN;
+  /** The output head. */
+  readonly head: Linear;
+
+  /** Builds both parts with torch's default initialisation. */
+  constructor(options: RNNModelOptions) {
+    if (typeof options !== "object" || options === null || typeof options.head !== "object") {
+      throw new TypeError(
+        `RNNModel options must be { rnn: RNNOptions, head: { outFeatures } }: got ${
+          describe(options)
+        }`,
+      );
+    }
+    this.rnn = new RNN(options.rnn);
+    this.head = new Linear({
+      inFeatures: (this.rnn.bidirectional ? 2 : 1) * this.rnn.hiddenSize,
+      outFeatures: options.head.outFeatures,
+      bias: options.head.bias,
+      simd: this.rnn.simd,
+    });
+  }
+
+  /**
+   * Returns `[y, hN]`: y has the RNN output's shape with outFeatures as its
+   * last axis; hN is the RNN's. Takes `forward`'s h0 and options (`lengths`).
+   *
+   * @example
+   * ```ts
+   * import { RNNModel, Tensor } from "./mod.ts";
+   * const model = new RNNModel({ rnn: { inputSize: 3, hiddenSize: 4 }, head: { outFeatures: 2 } });
+   * console.log(model.forward(Tensor.zeros([5, 3]))[0].shape); // [5, 2]
+   * ```
+   */
+  forward(input: Tensor, h0?: Tensor, options?: ForwardOptions): [Tensor, Tensor] {
+    const [output, hN] = this.rnn.forward(input, h0, options);
+    return [this.head.forward(output), hN];
+  }
+
+  /**
+   * Both parts' parameters under their prefixes, RNN first, as torch orders them.
+   *
+   * @example
+   * ```ts
+   * import { RNNModel } from "./mod.ts";
+   * const model = new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } });
+   * console.log(Object.keys(model.stateDict()).at(-1)); // "fc.bias"
+   * ```
+   */
+  stateDict(prefixes: ModelPrefixes = {}): Record<string, Tensor> {
+    const { rnn, head } = resolve(prefixes);
+    return Object.fromEntries([
+      ...this.rnn.namedParameters().map(([name, p]) => [rnn + name, p]),
+      ...this.head.namedParameters().map(([name, p]) => [head + name, p]),
+    ]);
+  }
+
+  /**
+   * Loads a whole model's state_dict, strictly: every key must belong to one
+   * part under its prefix; on any error nothing changes.
+   *
+   * @example
+   * ```ts
+   * import { RNNModel } from "./mod.ts";
+   * const a = new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } });
+   * const b = new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } });
+   * b.loadStateDict(a.stateDict());
+   * ```
+   */
+  loadStateDict(record: Record<string, Tensor>, options: { prefixes?: ModelPrefixes } = {}): void {
+    if (typeof record !== "object" || record === null) {
+      throw new TypeError(
+        `loadStateDict expects a record of name to Tensor: got ${describe(record)}`,
+      );
+    }
+    const prefixes = resolve(options.prefixes ?? {});
+    const parts: Record<"rnn" | "head", Record<string, Tensor>> = { rnn: {}, head: {} };
+    const unexpected: string[] = [];
+    for (const [key, value] of Object.entries(record)) {
+      if (key.startsWith(prefixes.rnn)) parts.rnn[key] = value;
+      else if (key.startsWith(prefixes.head)) parts.head[key] = value;
+      else unexpected.push(`"${key}"`);
+    }
+    if (unexpected.length) {
+      throw new Error(
+        `Error(s) in loading state_dict for RNNModel: unexpected key(s): ${
+          unexpected.join(", ")
+        } (prefixes are "${prefixes.rnn}" and "${prefixes.head}")`,
+      );
+    }
+    const previous = this.rnn.stateDict();
+    this.rnn.loadStateDict(parts.rnn, prefixes.rnn);
+    try {
+      this.head.loadStateDict(parts.head, prefixes.head);
+    } catch (error) {
+      this.rnn.loadStateDict(previous);
+      throw error;
+    }
+  }
+}
+
+function resolve(prefixes: ModelPrefixes): { rnn: string; head: string } {
+  const rnn = prefixes.rnn ?? "rnn.", head = prefixes.head ?? "fc.";
+  if (typeof rnn !== "string" || typeof head !== "string" || rnn === head) {
+    throw new RangeError(
+      `prefixes must be two different strings: got rnn ${describe(rnn)}, head ${describe(head)}`,
+    );
+  }
+  return { rnn, head };
+}

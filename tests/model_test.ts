@@ -1,0 +1,155 @@
+// Linear, RNNModel and RNN.fromStateDict against real PyTorch, including a
+// trained-model handoff through a safetensors file.
+
+import assert from "node:assert/strict";
+import { Linear, loadSafetensors, RNN, RNNModel, Tensor } from "../mod.ts";
+import { assertAllClose, type TensorJson, toTensor } from "./_helpers.ts";
+
+const MODEL_DIR = new URL("./fixtures/model/", import.meta.url);
+const read = (name: string) =>
+  JSON.parse(Deno.readTextFileSync(new URL(`${name}.json`, MODEL_DIR)));
+const records = (stateDict: Record<string, TensorJson>) =>
+  Object.fromEntries(Object.entries(stateDict).map(([k, v]) => [k, toTensor(v)]));
+
+for (const name of ["linear-3d", "linear-no-bias", "linear-wide", "linear-1d"]) {
+  Deno.test(`Linear.forward() matches torch.nn.Linear for ${name}`, () => {
+    const fixture = read(name);
+    for (const simd of ["relaxed", "strict"] as const) {
+      const linear = new Linear({ ...fixture.options, simd });
+      linear.loadStateDict(records(fixture.stateDict));
+      assertAllClose(linear.forward(toTensor(fixture.input)), fixture.output, {
+        rtol: 1e-5,
+        label: simd,
+      });
+    }
+  });
+}
+
+for (
+  const name of [
+    "model-lecture",
+    "model-bidir-2-layers",
+    "model-relu-h0-seq-first",
+    "model-unbatched-no-head-bias",
+  ]
+) {
+  Deno.test(`RNNModel.forward() matches a torch Model(rnn, fc) for ${name}`, () => {
+    const fixture = read(name);
+    const model = new RNNModel(fixture.options);
+    model.loadStateDict(records(fixture.stateDict));
+    const [y, hN] = model.forward(
+      toTensor(fixture.input),
+      fixture.h0 ? toTensor(fixture.h0) : undefined,
+    );
+    assertAllClose(y, fixture.output, { rtol: 1e-5, label: "y" });
+    assertAllClose(hN, fixture.hN, { rtol: 1e-5, label: "hN" });
+    assert.deepEqual(Object.keys(model.stateDict()), Object.keys(fixture.stateDict));
+  });
+}
+
+Deno.test("RNNModel.loadStateDict() takes custom prefixes and is all-or-nothing", () => {
+  const fixture = read("model-bidir-2-layers");
+  const model = new RNNModel(fixture.options);
+  const before = model.stateDict();
+  const renamed = Object.fromEntries(
+    Object.entries(records(fixture.stateDict)).map(([k, v]) => [
+      k.replace(/^rnn\./, "encoder.").replace(/^fc\./, "decoder."),
+      v,
+    ]),
+  );
+  assert.throws(() => model.loadStateDict(renamed), /unexpected key\(s\): "encoder.weight_ih_l0"/);
+  const { "decoder.bias": _, ...noHeadBias } = renamed;
+  assert.throws(
+    () => model.loadStateDict(noHeadBias, { prefixes: { rnn: "encoder.", head: "decoder." } }),
+    /Error\(s\) in loading state_dict for Linear: missing key\(s\): "decoder.bias"/,
+  );
+  assert.deepEqual(model.stateDict(), before, "a failed load changes nothing");
+  model.loadStateDict(renamed, { prefixes: { rnn: "encoder.", head: "decoder." } });
+  assert.deepEqual(model.stateDict({ rnn: "encoder.", head: "decoder." }), renamed);
+});
+
+Deno.test("Linear rejects bad options and inputs with clear errors", () => {
+  assert.throws(
+    () => new Linear({ inFeatures: 0, outFeatures: 2 }),
+    /inFeatures must be a positive integer: got 0/,
+  );
+  assert.throws(
+    () => new Linear({ inFeatures: 2, outFeatures: 1.5 }),
+    /outFeatures must be a positive integer: got 1.5/,
+  );
+  const linear = new Linear({ inFeatures: 3, outFeatures: 2 });
+  assert.throws(
+    () => linear.forward(Tensor.zeros([4, 2])),
+    /input.size\(-1\) must be equal to inFeatures: expected 3, got 2/,
+  );
+  assert.throws(() => linear.forward(new Tensor([], [1])), /expected 3, got a 0-D tensor/);
+  assert.deepEqual(linear.forward(Tensor.zeros([0, 3])).shape, [0, 2]);
+  assert.throws(
+    () => linear.loadStateDict({ weight: Tensor.zeros([3, 2]), bias: Tensor.zeros([2]) }),
+    /size mismatch for weight: copying a param with shape \[3,2\] from checkpoint, the shape in current model is \[2,3\]/,
+  );
+});
+
+Deno.test("RNN.fromStateDict() infers sizes, layers, bias and direction from names and shapes", () => {
+  for (
+    const options of [
+      { inputSize: 3, hiddenSize: 4 },
+      { inputSize: 1, hiddenSize: 2, numLayers: 3, bias: false },
+      { inputSize: 5, hiddenSize: 6, numLayers: 2, bidirectional: true },
+    ]
+  ) {
+    const source = new RNN(options);
+    const rebuilt = RNN.fromStateDict(source.stateDict(), { nonlinearity: "relu" });
+    assert.deepEqual(
+      [
+        rebuilt.inputSize,
+        rebuilt.hiddenSize,
+        rebuilt.numLayers,
+        rebuilt.bias,
+        rebuilt.bidirectional,
+      ],
+      [
+        options.inputSize,
+        options.hiddenSize,
+        options.numLayers ?? 1,
+        options.bias ?? true,
+        options.bidirectional ?? false,
+      ],
+    );
+    assert.equal(rebuilt.nonlinearity, "relu");
+    assert.deepEqual(rebuilt.stateDict(), source.stateDict());
+  }
+  assert.throws(
+    () => RNN.fromStateDict({}),
+    /expected exactly one key ending in "weight_ih_l0", got 0 \(none\)/,
+  );
+  const two = { "a.weight_ih_l0": Tensor.zeros([2, 1]), "b.weight_ih_l0": Tensor.zeros([2, 1]) };
+  assert.throws(
+    () => RNN.fromStateDict(two),
+    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); pass options.prefix/,
+  );
+});
+
+Deno.test("a torch model saved as safetensors (F32, F16, BF16, F64) loads with one call and runs", () => {
+  const expected = JSON.parse(
+    Deno.readTextFileSync(new URL("./fixtures/safetensors/expected.json", import.meta.url)),
+  );
+  const { options, prefix, input, output, hN } = expected.rnn;
+  for (const dtype of ["f32", "f16", "bf16", "f64"]) {
+    const file = new URL(`./fixtures/safetensors/model_${dtype}.safetensors`, import.meta.url);
+    const record = loadSafetensors(Deno.readFileSync(file));
+    const rnn = RNN.fromStateDict(record, { batchFirst: options.batchFirst });
+    assert.deepEqual(
+      [rnn.inputSize, rnn.hiddenSize, rnn.numLayers, rnn.bidirectional],
+      [options.inputSize, options.hiddenSize, options.numLayers, options.bidirectional],
+    );
+    const explicit = RNN.fromStateDict(record, { batchFirst: options.batchFirst, prefix });
+    assert.deepEqual(explicit.stateDict(), rnn.stateDict());
+    if (dtype === "f32" || dtype === "f64") {
+      // torch's reference output was computed with the float32 weights; F64 files hold the same values.
+      const [y, h] = rnn.forward(toTensor(input));
+      assertAllClose(y, output, { label: `${dtype} output` });
+      assertAllClose(h, hN, { label: `${dtype} hN` });
+    }
+  }
+});
