@@ -8,6 +8,7 @@ import { DEFAULT_FLAVOR, type KernelFlavor, LinearKernel } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
 import { flag, positiveInteger } from "./_options.ts";
+import { defaultGenerator, Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
 /** Options of `new Linear`, with torch.nn.Linear's names (camelCase) and defaults. */
@@ -18,6 +19,8 @@ export interface LinearOptions {
   outFeatures: number;
   /** Whether the layer has a bias. Default true. */
   bias?: boolean;
+  /** Where the initial parameters are drawn from, as for `RNN`. */
+  generator?: Generator;
   /** The kernel build, as for `RNN`. */
   simd?: KernelFlavor;
 }
@@ -25,7 +28,7 @@ export interface LinearOptions {
 /**
  * y = x Wᵀ + b on the last axis of any tensor, with torch.nn.Linear's
  * parameters `weight` (outFeatures, inFeatures) and `bias` (outFeatures),
- * initialised as torch does from U(-1/√inFeatures, 1/√inFeatures).
+ * initialised bit for bit as torch does (U(-1/√inFeatures, 1/√inFeatures)).
  *
  * @example
  * ```ts
@@ -52,13 +55,27 @@ export class Linear {
     this.inFeatures = positiveInteger("inFeatures", options.inFeatures);
     this.outFeatures = positiveInteger("outFeatures", options.outFeatures);
     this.bias = flag("bias", options.bias, true);
+    if (this.inFeatures * this.outFeatures * 8 > 2 ** 32) {
+      throw new RangeError(
+        `a ${this.outFeatures}×${this.inFeatures} weight is more than 32-bit WebAssembly memory (4 GiB) can hold twice (raw and packed)`,
+      );
+    }
+    const generator = options.generator ?? defaultGenerator;
+    if (!(generator instanceof Generator)) {
+      throw new TypeError(`generator must be a Generator: got ${describe(options.generator)}`);
+    }
     const shapes: [string, number[]][] = [["weight", [this.outFeatures, this.inFeatures]]];
     if (this.bias) shapes.push(["bias", [this.outFeatures]]);
     this.#params = new ParameterStore("Linear", shapes);
-    const bound = 1 / Math.sqrt(this.inFeatures);
-    for (const name of this.#params.shapes.keys()) {
-      const data = this.#params.get(name)!;
-      for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * bound;
+    // torch's reset_parameters: kaiming_uniform_(weight, a=√5), whose bound is
+    // √3·gain/√fan_in with gain = √(2 / (1 + a²)), then the bias from U(-1/√fan_in, 1/√fan_in).
+    const slope = Math.sqrt(5);
+    const weightBound = Math.sqrt(3) *
+      (Math.sqrt(2 / (1 + slope ** 2)) / Math.sqrt(this.inFeatures));
+    uniform_(this.#params.get("weight")!, -weightBound, weightBound, generator);
+    if (this.bias) {
+      const biasBound = 1 / Math.sqrt(this.inFeatures);
+      uniform_(this.#params.get("bias")!, -biasBound, biasBound, generator);
     }
     this.#kernel = new LinearKernel(
       this.inFeatures,

@@ -26,3 +26,12 @@ export type { KernelFlavor } from "./_kernels.ts";
 export { Linear, type LinearOptions } from "./linear.ts";
 export { type ModelPrefixes, RNNModel, type RNNModelOptions } from "./rnn_model.ts";
 export { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from "./safetensors.ts";
+export {
+  defaultGenerator,
+  Generator,
+  manualSeed,
+  normal_,
+  rand,
+  randn,
+  uniform_,
+} from "./random.ts";

@@ -15,6 +15,7 @@ import {
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
 import { flag, positiveInteger } from "./_options.ts";
+import { defaultGenerator, Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The activation f in h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). */
@@ -39,6 +40,12 @@ export interface RNNOptions {
   /** Adds a reverse direction per layer; D = 2. Default false. */
   bidirectional?: boolean;
   /**
+   * Where the initial parameters are drawn from; default the global generator
+   * that `manualSeed` seeds, so `manualSeed(s); new RNN(o)` gives torch's
+   * parameters after `torch.manual_seed(s); nn.RNN(o)`, bit for bit.
+   */
+  generator?: Generator;
+  /**
    * The kernel build: "relaxed" (fused multiply-add, the default where the
    * engine has relaxed SIMD) or "strict" (plain SIMD mul + add: the same bits on every engine).
    */
@@ -51,8 +58,9 @@ const NONLINEARITIES: readonly Nonlinearity[] = ["tanh", "relu", "sigmoid"];
  * An Elman RNN with torch.nn.RNN's options, shapes and parameter names. For
  * each layer and step: h_t = f(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh).
  *
- * Parameters are initialised as torch does, from U(-1/√H, 1/√H); load trained
- * ones with `loadStateDict`.
+ * Parameters are initialised as torch does, from U(-1/√H, 1/√H) drawn from a
+ * torch-exact generator (see `manualSeed`); load trained ones with `loadStateDict`
+ * or build from them with `RNN.fromStateDict`.
  *
  * @example
  * ```ts
@@ -128,11 +136,22 @@ export class RNN {
       );
     }
     const directions = this.bidirectional ? 2 : 1;
+    const generator = options.generator ?? defaultGenerator;
+    if (!(generator instanceof Generator)) {
+      throw new TypeError(`generator must be a Generator: got ${describe(options.generator)}`);
+    }
+    // Refuse, before allocating, sizes whose parameters (stored raw and packed) exceed 4 GiB.
+    const count = parameterCount(this);
+    if (!(count * 8 <= 2 ** 32)) {
+      throw new RangeError(
+        `these sizes need ${count} parameters, more than 32-bit WebAssembly memory (4 GiB) can hold twice (raw and packed)`,
+      );
+    }
     this.#params = new ParameterStore("RNN", parameterShapes(this));
+    // torch's reset_parameters: every parameter, in order, from U(-1/√H, 1/√H).
     const bound = 1 / Math.sqrt(this.hiddenSize);
     for (const name of this.#params.shapes.keys()) {
-      const data = this.#params.get(name)!;
-      for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * bound;
+      uniform_(this.#params.get(name)!, -bound, bound, generator);
     }
     this.#kernel = new RnnKernel({
       inputSize: this.inputSize,
@@ -326,6 +345,11 @@ export class RNN {
         ? [batch, seqLen, directions * this.hiddenSize]
         : [seqLen, batch, directions * this.hiddenSize])
       : [seqLen, directions * this.hiddenSize];
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `forward options must be an object such as { lengths }: got ${describe(options)}`,
+      );
+    }
     const lengths = options.lengths === undefined
       ? undefined
       : checkLengths(options.lengths, batched, batch, seqLen);
@@ -482,8 +506,20 @@ function checkLengths(
   return lengths;
 }
 
+type Sizes = Pick<RNN, "inputSize" | "hiddenSize" | "numLayers" | "bias" | "bidirectional">;
+
+/** The number of parameters, computed without materialising their shapes. */
+function parameterCount(
+  { inputSize, hiddenSize: H, numLayers, bias, bidirectional }: Sizes,
+): number {
+  const D = bidirectional ? 2 : 1;
+  const perDirection = (inWidth: number) => H * inWidth + H * H + (bias ? 2 * H : 0);
+  const upper = numLayers > 1 ? (numLayers - 1) * perDirection(D * H) : 0; // no 0 · Infinity
+  return D * (perDirection(inputSize) + upper);
+}
+
 /** Names and shapes of an RNN's parameters, in torch's state_dict order. */
-function parameterShapes(rnn: RNN): [string, number[]][] {
+function parameterShapes(rnn: Sizes): [string, number[]][] {
   const { inputSize, hiddenSize: H, numLayers, bias, bidirectional } = rnn;
   const result: [string, number[]][] = [];
   for (let layer = 0; layer < numLayers; layer++) {

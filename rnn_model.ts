@@ -60,6 +60,7 @@ export class RNNModel {
       inFeatures: (this.rnn.bidirectional ? 2 : 1) * this.rnn.hiddenSize,
       outFeatures: options.head.outFeatures,
       bias: options.head.bias,
+      generator: options.rnn.generator,
       simd: this.rnn.simd,
     });
   }
