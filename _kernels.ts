@@ -148,7 +148,7 @@ export interface LayerWeights {
   biasHh?: Float32Array;
 }
 
-/** Results of one forward, freshly allocated (not views of WebAssembly memory). */
+/** Results of one forward: fresh arrays (not views of WebAssembly memory) sharing one buffer. */
 export interface KernelResult {
   output: Float32Array;
   hN: Float32Array;
@@ -249,10 +249,9 @@ export class RnnKernel {
     i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
     exports.rnnForward(this.#plan);
     const outputLength = seqLen * batch * directions * hiddenSize;
-    return {
-      output: f32.slice(regions.output / 4, regions.output / 4 + outputLength),
-      hN: f32.slice(regions.hN / 4, regions.hN / 4 + stateLength),
-    };
+    // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
+    const both = f32.slice(regions.output / 4, regions.output / 4 + outputLength + stateLength);
+    return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
   }
 
   #layout(seqLen: number, batch: number, batchFirst: boolean, key: string): void {
@@ -262,12 +261,12 @@ export class RnnKernel {
     const outputBytes = align16(rows * directions * hiddenSize * 4);
     const input = this.#workStart;
     const h0 = input + align16(rows * inputSize * 4);
+    // hN directly follows the output so that one copy returns both.
     const output = h0 + stateBytes;
-    const scratch = output + outputBytes;
+    const hN = output + rows * directions * hiddenSize * 4;
+    const scratch = align16(hN + stateBytes);
     const projection = scratch + (numLayers > 1 ? outputBytes : 0);
-    const hN = projection +
-      align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
-    const lengths = hN + stateBytes;
+    const lengths = projection + align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
     this.#kernel.reserve(lengths + align16(batch * 4));
     const i32 = this.#kernel.i32;
     const plan = this.#plan / 4;

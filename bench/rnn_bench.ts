@@ -3,6 +3,7 @@
 // GFLOP/s = the FLOP count in the group name / time per iteration.
 
 import { referenceForward } from "../_reference.ts";
+import { Tensor } from "../mod.ts";
 import { flops, setUp, WORKLOADS } from "./workloads.ts";
 
 for (const workload of WORKLOADS) {
@@ -31,5 +32,33 @@ for (const workload of WORKLOADS) {
     name: `${workload.name} wasm strict SIMD`,
     group,
     fn: () => void strict.forward(input),
+  });
+}
+
+// Streaming: RNN.step() one time step at a time, H = 64 (the per-call overhead a caller pays per frame).
+{
+  const { rnn } = setUp({
+    name: "stream",
+    batch: 1,
+    seqLen: 1,
+    options: { inputSize: 32, hiddenSize: 64, batchFirst: true },
+  });
+  const frame = Tensor.zeros([1, 1, 32]);
+  let [, h] = rnn.step(frame);
+  Deno.bench({
+    name: "step() one frame, N=1, H_in=32, H=64",
+    group: "streaming",
+    fn: () => {
+      [, h] = rnn.step(frame, h);
+    },
+  });
+  const chunk = Tensor.zeros([1, 100, 32]);
+  Deno.bench({
+    name: "step() a chunk of 100 frames (per-frame cost = time / 100)",
+    group: "streaming",
+    baseline: true,
+    fn: () => {
+      [, h] = rnn.step(chunk, h);
+    },
   });
 }
