@@ -2,10 +2,15 @@
 // memory, packs weights into it, copies inputs in and results out.
 // Knows nothing of Tensors; rnn.ts and linear.ts validate everything first.
 
-import { relaxedWasm, strictWasm } from "./_kernels_wasm.generated.ts";
+import { relaxedWasm, strictWasm, threadsWasm } from "./_kernels_wasm.generated.ts";
+import { CONTROL_BYTES, SecondThread } from "./_threads.ts";
 
 /** Which kernel build runs: fused multiply-add (relaxed SIMD) or plain SIMD mul + add. */
 export type KernelFlavor = "relaxed" | "strict";
+
+/** True when this engine can run two threads on one shared memory (relaxed SIMD, Workers, atomics). */
+export const THREADS_SUPPORTED: boolean = typeof Worker === "function" &&
+  typeof SharedArrayBuffer === "function" && WebAssembly.validate(threadsWasm);
 
 /** Activation codes, as assembly/activation.ts numbers them. */
 export const ACTIVATION_CODES = { tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -23,7 +28,7 @@ interface KernelExports {
   packedWeightBytes(rows: number, cols: number): number;
   packWeight(w: number, rows: number, cols: number, dst: number): void;
   packBias(bIh: number, bHh: number, n: number, dst: number): void;
-  rnnForward(plan: number): void;
+  rnnForward(plan: number, thread: number): number;
   linearForward(
     x: number,
     rows: number,
@@ -35,25 +40,45 @@ interface KernelExports {
   ): void;
 }
 
-const compiled = new Map<KernelFlavor, WebAssembly.Module>();
+const compiled = new Map<KernelFlavor | "threads", WebAssembly.Module>();
+
+function compile(build: KernelFlavor | "threads"): WebAssembly.Module {
+  let module = compiled.get(build);
+  if (!module) {
+    const bytes = { relaxed: relaxedWasm, strict: strictWasm, threads: threadsWasm }[build];
+    module = new WebAssembly.Module(bytes);
+    compiled.set(build, module);
+  }
+  return module;
+}
 const PAGE = 65536;
 /** A 32-bit WebAssembly memory addresses at most 65536 pages of 64 KiB. */
 const MAX_MEMORY_BYTES = 65536 * PAGE;
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
-/** A kernel instance and typed views of its memory, which grows only on demand. */
+/**
+ * A kernel instance and typed views of its memory, which grows only on demand.
+ * With `shared`, the threads build on a shared memory that a second instance
+ * (in a Worker) can run on too.
+ */
 class KernelInstance {
   readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
   f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
   i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
-  constructor(flavor: KernelFlavor) {
-    let module = compiled.get(flavor);
-    if (!module) {
-      module = new WebAssembly.Module(flavor === "relaxed" ? relaxedWasm : strictWasm);
-      compiled.set(flavor, module);
+  constructor(flavor: KernelFlavor, shared = false) {
+    this.module = compile(shared ? "threads" : flavor);
+    if (shared) {
+      this.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+      const imports = { env: { memory: this.memory } };
+      this.exports = new WebAssembly.Instance(this.module, imports)
+        .exports as unknown as KernelExports;
+    } else {
+      this.exports = new WebAssembly.Instance(this.module, {}).exports as unknown as KernelExports;
+      this.memory = this.exports.memory;
     }
-    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     this.reserve(0);
   }
 
@@ -69,7 +94,7 @@ class KernelInstance {
         `this problem needs ${bytes} bytes of WebAssembly memory, more than the ${MAX_MEMORY_BYTES} bytes (4 GiB) a 32-bit WebAssembly memory can address`,
       );
     }
-    const memory = this.exports.memory;
+    const memory = this.memory;
     const have = memory.buffer.byteLength;
     if (bytes > have) {
       try {
@@ -82,7 +107,8 @@ class KernelInstance {
         );
       }
     }
-    if (this.f32.buffer !== memory.buffer) {
+    // A shared memory hands out a new buffer object on each access: compare sizes.
+    if (this.f32.buffer.byteLength !== memory.buffer.byteLength) {
       this.f32 = new Float32Array(memory.buffer);
       this.i32 = new Int32Array(memory.buffer);
     }
@@ -128,7 +154,9 @@ const PLAN = {
   scratch: 12,
   projection: 13,
   lengths: 14,
-  weights: 15,
+  threads: 15,
+  barrier: 16,
+  weights: 18,
 } as const;
 
 /** The sizes an RnnKernel is built for. */
@@ -163,15 +191,18 @@ export class RnnKernel {
   readonly #geometry: RnnGeometry;
   readonly #plan: number;
   readonly #workStart: number;
+  #second: SecondThread | undefined;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
   #layoutKey = "";
   #regions = { input: 0, h0: 0, output: 0, hN: 0, lengths: 0 };
 
-  constructor(geometry: RnnGeometry, flavor: KernelFlavor) {
-    const kernel = this.#kernel = new KernelInstance(flavor);
+  /** `threads: 2` runs the relaxed build on a shared memory with a Worker as thread 1. */
+  constructor(geometry: RnnGeometry, flavor: KernelFlavor, threads: 1 | 2 = 1) {
+    const kernel = this.#kernel = new KernelInstance(flavor, threads === 2);
     this.#geometry = geometry;
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
-    this.#plan = kernel.heapStart;
+    const control = kernel.heapStart;
+    this.#plan = align16(control + CONTROL_BYTES);
     let offset = align16(this.#plan + 4 * (PLAN.weights + 3 * numLayers * directions));
     kernel.reserve(offset);
     const plan = this.#plan / 4;
@@ -195,11 +226,27 @@ export class RnnKernel {
       }
     }
     this.#workStart = offset;
+    if (threads === 2) this.#second = new SecondThread(kernel.module, kernel.memory, control);
   }
 
   /** Bytes of WebAssembly memory this instance holds now. */
   get memoryBytes(): number {
-    return this.#kernel.exports.memory.buffer.byteLength;
+    return this.#kernel.memory.buffer.byteLength;
+  }
+
+  /** Threads that run the next forward: 2 once the Worker is up, else 1. */
+  get threads(): 1 | 2 {
+    return this.#second?.available ? 2 : 1;
+  }
+
+  /** Resolves when the second thread (if any) is ready; forwards before run on one thread. */
+  get ready(): Promise<void> {
+    return this.#second?.ready ?? Promise.resolve();
+  }
+
+  /** Stops the second thread, if any; the kernel goes on with one thread. */
+  close(): void {
+    this.#second?.close();
   }
 
   /** Packs the weights of every (layer, direction), in layer-major, forward-first order. */
@@ -247,11 +294,29 @@ export class RnnKernel {
     else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
     if (lengths) i32.set(lengths, regions.lengths / 4);
     i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
-    exports.rnnForward(this.#plan);
+    this.#run();
     const outputLength = seqLen * batch * directions * hiddenSize;
     // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
     const both = f32.slice(regions.output / 4, regions.output / 4 + outputLength + stateLength);
     return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
+  }
+
+  // Runs the plan on two threads when the Worker is up; if it fails or does not
+  // answer, closes it and runs the plan again on this thread alone.
+  #run(): void {
+    const { exports, i32 } = this.#kernel;
+    const plan = this.#plan / 4;
+    const second = this.#second;
+    if (second?.available) {
+      i32[plan + PLAN.threads] = 2;
+      const job = second.start(this.#plan);
+      const status = exports.rnnForward(this.#plan, 0);
+      if (second.finish(job) && status === 0) return;
+      second.close();
+      i32[plan + PLAN.barrier] = i32[plan + PLAN.barrier + 1] = 0;
+    }
+    i32[plan + PLAN.threads] = 1;
+    exports.rnnForward(this.#plan, 0);
   }
 
   #layout(seqLen: number, batch: number, batchFirst: boolean, key: string): void {
@@ -305,7 +370,7 @@ export class LinearKernel {
 
   /** Bytes of WebAssembly memory this instance holds now. */
   get memoryBytes(): number {
-    return this.#kernel.exports.memory.buffer.byteLength;
+    return this.#kernel.memory.buffer.byteLength;
   }
 
   /** Packs weight (outFeatures×inFeatures, torch layout) and the optional bias. */

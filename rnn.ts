@@ -11,6 +11,7 @@ import {
   type LayerWeights,
   RELAXED_SIMD_SUPPORTED,
   RnnKernel,
+  THREADS_SUPPORTED,
 } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
@@ -39,6 +40,13 @@ export interface RNNOptions {
   dropout?: number;
   /** Adds a reverse direction per layer; D = 2. Default false. */
   bidirectional?: boolean;
+  /**
+   * 1 (default) or 2: run each forward on this thread and a Worker sharing one
+   * WebAssembly memory (they split every matrix product by columns and meet
+   * after each time step). Uses the relaxed build; needs `await rnn.ready`
+   * before the second thread takes part, and `rnn.close()` to let the process exit.
+   */
+  threads?: 1 | 2;
   /**
    * Where the initial parameters are drawn from; default the global generator
    * that `manualSeed` seeds, so `manualSeed(s); new RNN(o)` gives torch's
@@ -135,6 +143,17 @@ export class RNN {
         'simd "relaxed" is not supported by this engine: use "strict"',
       );
     }
+    const threads = options.threads ?? 1;
+    if (threads !== 1 && threads !== 2) {
+      throw new RangeError(`threads must be 1 or 2: got ${describe(options.threads)}`);
+    }
+    if (threads === 2 && (this.simd !== "relaxed" || !THREADS_SUPPORTED)) {
+      throw new Error(
+        this.simd !== "relaxed"
+          ? 'threads: 2 runs the relaxed build: drop simd: "strict" or use threads: 1'
+          : "threads: 2 needs Workers, SharedArrayBuffer and relaxed SIMD, which this engine lacks",
+      );
+    }
     const directions = this.bidirectional ? 2 : 1;
     const generator = options.generator ?? defaultGenerator;
     if (!(generator instanceof Generator)) {
@@ -153,14 +172,56 @@ export class RNN {
     for (const name of this.#params.shapes.keys()) {
       uniform_(this.#params.get(name)!, -bound, bound, generator);
     }
-    this.#kernel = new RnnKernel({
-      inputSize: this.inputSize,
-      hiddenSize: this.hiddenSize,
-      numLayers: this.numLayers,
-      directions,
-      activation: ACTIVATION_CODES[this.nonlinearity],
-    }, this.simd);
+    this.#kernel = new RnnKernel(
+      {
+        inputSize: this.inputSize,
+        hiddenSize: this.hiddenSize,
+        numLayers: this.numLayers,
+        directions,
+        activation: ACTIVATION_CODES[this.nonlinearity],
+      },
+      this.simd,
+      threads,
+    );
     this.#upload();
+  }
+
+  /**
+   * Threads the next forward runs on: 2 once a `threads: 2` model's Worker is
+   * ready (and until `close()`), otherwise 1.
+   */
+  get threads(): 1 | 2 {
+    return this.#kernel.threads;
+  }
+
+  /**
+   * Resolves when the second thread of a `threads: 2` model is ready (at once
+   * otherwise). Forwards before that run on one thread, with the same results.
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * const rnn = new RNN({ inputSize: 8, hiddenSize: 64, threads: 2 });
+   * await rnn.ready;
+   * console.log(rnn.threads); // 2
+   * rnn.close();
+   * ```
+   */
+  get ready(): Promise<void> {
+    return this.#kernel.ready;
+  }
+
+  /**
+   * Stops a `threads: 2` model's Worker (a running Worker keeps Deno from
+   * exiting); the model goes on working on one thread. Also `using rnn = …`.
+   */
+  close(): void {
+    this.#kernel.close();
+  }
+
+  /** `close()`, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**

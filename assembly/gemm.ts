@@ -1,10 +1,11 @@
 // C = init + A·B for one RNN matrix product, with B packed in 8-column panels.
 //
-// Shapes: A is m×k (rows `lda` bytes apart), B is k×np packed by pack.ts as
-// np/8 panels of k×8 floats, init and C are m×np (rows `ldInit` / `ldc` bytes
-// apart; ldInit = 0 repeats one bias row). Only the first `valid` columns of
-// each C row are written, so C may be a narrower, unpadded matrix.
-// All pointers to packed panels, init and C rows are 16-byte aligned.
+// Shapes: A is m×k (rows `lda` bytes apart), B is k×(8·panels) packed by
+// pack.ts as panels of k×8 floats, init and C are m×(8·panels) (rows `ldInit`
+// / `ldc` bytes apart; ldInit = 0 repeats one bias row). Only panels
+// [panelStart, panelEnd) are computed (a thread's share), and only the first
+// `valid` columns of each C row are written, so C may be an unpadded matrix.
+// Panels and init rows are 16-byte aligned; A and C rows need not be.
 
 import { activate4, madd } from "./activation";
 
@@ -20,7 +21,8 @@ export function gemmPanels(
   lda: usize,
   k: i32,
   b: usize,
-  np: i32,
+  panelStart: i32,
+  panelEnd: i32,
   init: usize,
   ldInit: usize,
   c: usize,
@@ -34,7 +36,7 @@ export function gemmPanels(
   if (rowsPerBlock < 4) rowsPerBlock = 4;
   for (let i0 = 0; i0 < m; i0 += rowsPerBlock) {
     const i1 = min(m, i0 + rowsPerBlock);
-    for (let j = 0; j < np; j += PANEL) {
+    for (let j = panelStart * PANEL; j < panelEnd * PANEL; j += PANEL) {
       const panel = b + <usize>(j / PANEL) * panelBytes;
       const cols = min(PANEL, valid - j);
       const colBytes = <usize>j << 2;

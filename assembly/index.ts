@@ -1,7 +1,7 @@
 // The kernel module's exports: numbers in, numbers out, no imports.
 
 import { ACT_IDENTITY } from "./activation";
-import { gemmPanels } from "./gemm";
+import { gemmPanels, PANEL } from "./gemm";
 import { paddedWidth } from "./pack";
 
 export { packBias, packedWeightBytes, packWeight, paddedWidth } from "./pack";
@@ -27,7 +27,7 @@ export function linearForward(
   y: usize,
 ): void {
   gemmPanels(
-    x, <usize>inFeatures << 2, inFeatures, weight, paddedWidth(outFeatures),
+    x, <usize>inFeatures << 2, inFeatures, weight, 0, paddedWidth(outFeatures) / PANEL,
     bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY,
   );
 }

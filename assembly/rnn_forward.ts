@@ -1,7 +1,8 @@
-// The whole multi-layer, bidirectional Elman RNN forward in one call.
+// The whole multi-layer, bidirectional Elman RNN forward in one call, on one
+// thread or split by column panels between two threads sharing one memory.
 
 import { ACT_IDENTITY } from "./activation";
-import { gemmPanels } from "./gemm";
+import { gemmPanels, PANEL } from "./gemm";
 import { paddedWidth } from "./pack";
 
 // The plan: i32 fields written by the wrapper (`_kernels.ts` mirrors these
@@ -22,35 +23,66 @@ export const PLAN_H_N: i32 = 11; // D·numLayers×N×H
 export const PLAN_SCRATCH: i32 = 12; // L·N×D·H, used when numLayers > 1
 export const PLAN_PROJECTION: i32 = 13; // L·N×padded(H)
 export const PLAN_LENGTHS: i32 = 14; // N sequence lengths (i32), or 0 when all are L
-export const PLAN_WEIGHTS: i32 = 15;
+export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan together
+export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
+export const PLAN_WEIGHTS: i32 = 18;
+
+// This call's geometry. Globals are per instance, so each thread has its own.
+let seqLen = 0;
+let batch = 0;
+let hidden = 0;
+let padded = 0;
+let outWidth = 0;
+let act = 0;
+let timeStep: usize = 0; // rows from one time step to the next
+let seqStep: usize = 0; // rows from one sequence to the next
+let lengths: usize = 0;
+let threads = 1;
+let barrierWords: usize = 0;
+// This thread's share: column panels [panelStart, panelEnd), columns [colStart, colEnd) of H.
+let panelStart = 0;
+let panelEnd = 0;
+let colStart = 0;
+let colEnd = 0;
 
 @inline function field(plan: usize, index: i32): i32 {
   return load<i32>(plan + (<usize>index << 2));
 }
 
 /**
- * Runs every layer and direction. Rows of input, output and projection are in
- * the caller's order: time-major, or batch-major when batchFirst. Layer k
- * writes to the output buffer when numLayers - 1 - k is even and to the
- * scratch buffer otherwise, so the last layer always lands in the output.
+ * Runs every layer and direction; returns 0, or 1 when the other thread did
+ * not reach a barrier in time. Rows of input, output and projection are in the
+ * caller's order: time-major, or batch-major when batchFirst. Layer k writes to
+ * the output buffer when numLayers - 1 - k is even and to the scratch buffer
+ * otherwise, so the last layer always lands in the output. With two threads,
+ * thread i computes its half of the column panels of every product, and both
+ * meet at a barrier after each time step, when h_t is complete.
  */
-export function rnnForward(plan: usize): void {
-  const seqLen = field(plan, PLAN_SEQ_LEN);
-  const batch = field(plan, PLAN_BATCH);
-  const hidden = field(plan, PLAN_HIDDEN_SIZE);
+export function rnnForward(plan: usize, thread: i32): i32 {
+  seqLen = field(plan, PLAN_SEQ_LEN);
+  batch = field(plan, PLAN_BATCH);
+  hidden = field(plan, PLAN_HIDDEN_SIZE);
+  act = field(plan, PLAN_ACTIVATION);
+  lengths = <usize>field(plan, PLAN_LENGTHS);
+  threads = field(plan, PLAN_THREADS);
+  barrierWords = plan + (<usize>PLAN_BARRIER << 2);
   const numLayers = field(plan, PLAN_NUM_LAYERS);
   const directions = field(plan, PLAN_DIRECTIONS);
-  const act = field(plan, PLAN_ACTIVATION);
   const batchFirst = field(plan, PLAN_BATCH_FIRST) != 0;
   const output = <usize>field(plan, PLAN_OUTPUT);
   const scratch = <usize>field(plan, PLAN_SCRATCH);
   const projection = <usize>field(plan, PLAN_PROJECTION);
   const rows = seqLen * batch;
-  const padded = paddedWidth(hidden);
-  const outWidth = directions * hidden;
-  // Row steps from one time step, and from one sequence, to the next.
-  const timeStep: usize = batchFirst ? 1 : <usize>batch;
-  const seqStep: usize = batchFirst ? <usize>seqLen : 1;
+  padded = paddedWidth(hidden);
+  outWidth = directions * hidden;
+  timeStep = batchFirst ? 1 : <usize>batch;
+  seqStep = batchFirst ? <usize>seqLen : 1;
+  const panels = padded / PANEL;
+  const share = (panels + threads - 1) / threads;
+  panelStart = min(panels, thread * share);
+  panelEnd = min(panels, panelStart + share);
+  colStart = panelStart * PANEL;
+  colEnd = max(colStart, min(hidden, panelEnd * PANEL));
 
   let layerInput = <usize>field(plan, PLAN_INPUT);
   let inWidth = field(plan, PLAN_INPUT_SIZE);
@@ -58,47 +90,26 @@ export function rnnForward(plan: usize): void {
     const layerOutput = ((numLayers - 1 - layer) & 1) == 0 ? output : scratch;
     for (let dir = 0; dir < directions; dir++) {
       const slot = PLAN_WEIGHTS + 3 * (layer * directions + dir);
-      const weightIh = <usize>field(plan, slot);
-      const weightHh = <usize>field(plan, slot + 1);
-      const bias = <usize>field(plan, slot + 2);
       // Input projection of all steps at once: P = X·W_ihᵀ + (b_ih + b_hh).
       gemmPanels(
-        layerInput,
-        <usize>inWidth << 2,
-        inWidth,
-        weightIh,
-        padded,
-        bias,
-        0,
-        projection,
-        <usize>padded << 2,
-        rows,
-        padded,
-        ACT_IDENTITY,
+        layerInput, <usize>inWidth << 2, inWidth, <usize>field(plan, slot), panelStart, panelEnd,
+        <usize>field(plan, slot + 2), 0, projection, <usize>padded << 2, rows, padded, ACT_IDENTITY,
       );
-      const state = <usize>(layer * directions + dir) * <usize>batch * <usize>hidden <<
-        2;
-      recurrence(
+      const state = (<usize>(layer * directions + dir) * <usize>batch * <usize>hidden) << 2;
+      const ok = recurrence(
         <usize>field(plan, PLAN_H0) + state,
         <usize>field(plan, PLAN_H_N) + state,
         projection,
-        padded,
         layerOutput + (<usize>(dir * hidden) << 2),
-        outWidth,
-        weightHh,
-        hidden,
-        seqLen,
-        batch,
-        timeStep,
-        seqStep,
+        <usize>field(plan, slot + 1),
         dir == 1,
-        act,
-        <usize>field(plan, PLAN_LENGTHS),
       );
+      if (!ok) return 1;
     }
     layerInput = layerOutput;
     inWidth = outWidth;
   }
+  return 0;
 }
 
 // h_t = act(h_{t-1}·W_hhᵀ + P_t) for every step of one direction, h_{t-1}
@@ -107,62 +118,51 @@ export function rnnForward(plan: usize): void {
 // packed sequences do): its rows past that are zeroed after each step, the
 // reverse direction starts it from h0 at its own last step, and hN holds the
 // state after its own last step. Inactive rows are computed and discarded,
-// which keeps one matrix product per step.
+// which keeps one matrix product per step. Each thread touches only its own
+// columns, except that it reads whole rows of h_{t-1}.
 function recurrence(
   h0: usize,
   hN: usize,
   projection: usize,
-  padded: i32,
   out: usize,
-  outWidth: i32,
   weightHh: usize,
-  hidden: i32,
-  seqLen: i32,
-  batch: i32,
-  timeStep: usize,
-  seqStep: usize,
   reverse: bool,
-  act: i32,
-  lengths: usize,
-): void {
+): bool {
   const rowBytes = <usize>hidden << 2;
-  const ldOut = seqStep * (<usize>outWidth << 2);
+  const outRowBytes = <usize>outWidth << 2;
+  const ldOut = seqStep * outRowBytes;
   const ldProjection = seqStep * (<usize>padded << 2);
   let previous = h0;
   let ldPrevious: usize = rowBytes;
   for (let s = 0; s < seqLen; s++) {
     const t = reverse ? seqLen - 1 - s : s;
     const row = <usize>t * timeStep;
-    const current = out + row * (<usize>outWidth << 2);
+    const current = out + row * outRowBytes;
     // Reverse sequences whose last step is t start here, from h0.
-    if (lengths && reverse && s > 0) {
+    const restarts = lengths != 0 && reverse && s > 0;
+    if (restarts) {
       for (let n = 0; n < batch; n++) {
-        if (lengthOf(lengths, n) - 1 == t) {
-          memory.copy(previous + <usize>n * ldPrevious, h0 + <usize>n * rowBytes, rowBytes);
+        if (lengthOf(n) - 1 == t) {
+          copyOwnColumns(previous + <usize>n * ldPrevious, h0 + <usize>n * rowBytes);
         }
       }
+      if (!barrier()) return false;
     }
     gemmPanels(
-      previous,
-      ldPrevious,
-      hidden,
-      weightHh,
-      padded,
-      projection + row * (<usize>padded << 2),
-      ldProjection,
-      current,
-      ldOut,
-      batch,
-      hidden,
-      act,
+      previous, ldPrevious, hidden, weightHh, panelStart, panelEnd,
+      projection + row * (<usize>padded << 2), ldProjection,
+      current, ldOut, batch, hidden, act,
     );
     if (lengths) {
       for (let n = 0; n < batch; n++) {
-        const length = lengthOf(lengths, n);
-        if (t >= length) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
-        if (reverse && s > 0 && length - 1 == t) {
-          memory.fill(previous + <usize>n * ldPrevious, 0, rowBytes);
-        }
+        if (t >= lengthOf(n)) zeroOwnColumns(current + <usize>n * ldOut);
+      }
+    }
+    if (!barrier()) return false;
+    // Now that no thread reads h_{t-1} any more, restarted rows of it go back to 0.
+    if (restarts) {
+      for (let n = 0; n < batch; n++) {
+        if (lengthOf(n) - 1 == t) zeroOwnColumns(previous + <usize>n * ldPrevious);
       }
     }
     previous = current;
@@ -171,13 +171,43 @@ function recurrence(
   for (let n = 0; n < batch; n++) {
     let last = previous + <usize>n * ldPrevious;
     if (lengths && !reverse) {
-      last = out + (<usize>(lengthOf(lengths, n) - 1) * timeStep) * (<usize>outWidth << 2) +
-        <usize>n * ldOut;
+      last = out + <usize>(lengthOf(n) - 1) * timeStep * outRowBytes + <usize>n * ldOut;
     }
-    memory.copy(hN + <usize>n * rowBytes, last, rowBytes);
+    copyOwnColumns(hN + <usize>n * rowBytes, last);
   }
+  return true;
 }
 
-@inline function lengthOf(lengths: usize, n: i32): i32 {
+@inline function lengthOf(n: i32): i32 {
   return load<i32>(lengths + (<usize>n << 2));
+}
+
+@inline function copyOwnColumns(dst: usize, src: usize): void {
+  const offset = <usize>colStart << 2;
+  memory.copy(dst + offset, src + offset, <usize>(colEnd - colStart) << 2);
+}
+
+@inline function zeroOwnColumns(dst: usize): void {
+  memory.fill(dst + (<usize>colStart << 2), 0, <usize>(colEnd - colStart) << 2);
+}
+
+// Iterations of the barrier's spin before it gives up (seconds, not a hang).
+const SPIN_LIMIT: i64 = 2_000_000_000;
+
+// Waits until every thread has arrived: a counting barrier with a generation
+// word, spinning (a sleeping wait costs more than a whole step). Returns false
+// when the other thread does not arrive within SPIN_LIMIT spins.
+function barrier(): bool {
+  if (!ASC_FEATURE_THREADS) return true;
+  if (threads == 1) return true;
+  const generation = atomic.load<i32>(barrierWords, 4);
+  if (atomic.add<i32>(barrierWords, 1) == threads - 1) {
+    atomic.store<i32>(barrierWords, 0);
+    atomic.store<i32>(barrierWords, generation + 1, 4);
+    return true;
+  }
+  for (let spins: i64 = 0; atomic.load<i32>(barrierWords, 4) == generation; spins++) {
+    if (spins == SPIN_LIMIT) return false;
+  }
+  return true;
 }

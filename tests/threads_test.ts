@@ -1,0 +1,79 @@
+// threads: 2 runs each forward on this thread and a Worker sharing one
+// WebAssembly memory; results must be those of one thread, bit for bit.
+
+import assert from "node:assert/strict";
+import { type Nonlinearity, RNN } from "../mod.ts";
+import { randomTensor, seededRandom } from "./_helpers.ts";
+
+const int = (random: () => number, lo: number, hi: number) =>
+  lo + Math.floor(random() * (hi - lo + 1));
+
+Deno.test("threads: 2 gives one thread's results bit for bit on random configurations", async () => {
+  const random = seededRandom(12);
+  for (let trial = 0; trial < 40; trial++) {
+    const options = {
+      inputSize: int(random, 1, 40),
+      hiddenSize: int(random, 1, 80),
+      numLayers: int(random, 1, 3),
+      nonlinearity: (["tanh", "relu", "sigmoid"] as Nonlinearity[])[int(random, 0, 2)],
+      bias: random() < 0.8,
+      batchFirst: random() < 0.5,
+      bidirectional: random() < 0.5,
+    };
+    const one = new RNN(options);
+    using two = new RNN({ ...options, threads: 2 });
+    two.loadStateDict(one.stateDict());
+    await two.ready;
+    assert.equal(two.threads, 2);
+    const seqLen = int(random, 1, 12), batch = int(random, 1, 9);
+    const shape = options.batchFirst
+      ? [batch, seqLen, options.inputSize]
+      : [seqLen, batch, options.inputSize];
+    const D = options.bidirectional ? 2 : 1;
+    for (let call = 0; call < 3; call++) {
+      const input = randomTensor(random, shape, 2);
+      const h0 = random() < 0.5
+        ? randomTensor(random, [D * options.numLayers, batch, options.hiddenSize])
+        : undefined;
+      const lengths = random() < 0.4
+        ? Array.from({ length: batch }, () => int(random, 1, seqLen))
+        : undefined;
+      const [a, ha] = one.forward(input, h0, { lengths });
+      const [b, hb] = two.forward(input, h0, { lengths });
+      const label = `trial ${trial} call ${call} ${JSON.stringify(options)} [${shape}] lengths [${
+        lengths ?? ""
+      }]`;
+      assert.deepEqual(b.data, a.data, label);
+      assert.deepEqual(hb.data, ha.data, label);
+    }
+  }
+});
+
+Deno.test("a threads: 2 model works on one thread before ready and after close()", async () => {
+  const random = seededRandom(13);
+  const one = new RNN({ inputSize: 5, hiddenSize: 33, numLayers: 2 });
+  const two = new RNN({ inputSize: 5, hiddenSize: 33, numLayers: 2, threads: 2 });
+  two.loadStateDict(one.stateDict());
+  const input = randomTensor(random, [7, 3, 5]);
+  const [expected] = one.forward(input);
+  assert.deepEqual(two.forward(input)[0].data, expected.data); // before the Worker is up
+  await two.ready;
+  assert.equal(two.threads, 2);
+  assert.deepEqual(two.forward(input)[0].data, expected.data);
+  two.close();
+  assert.equal(two.threads, 1);
+  assert.deepEqual(two.forward(input)[0].data, expected.data);
+  two.close(); // twice is fine
+});
+
+Deno.test("threads accepts 1 or 2 and needs the relaxed build", () => {
+  assert.throws(
+    () => new RNN({ inputSize: 1, hiddenSize: 2, threads: 3 as never }),
+    /threads must be 1 or 2: got 3/,
+  );
+  assert.throws(
+    () => new RNN({ inputSize: 1, hiddenSize: 2, threads: 2, simd: "strict" }),
+    /threads: 2 runs the relaxed build/,
+  );
+  assert.equal(new RNN({ inputSize: 1, hiddenSize: 2 }).threads, 1);
+});
