@@ -1,47 +1,877 @@
 /**
- * The lesson's command line: `deno run cli.ts example` runs the lecture's
- * PyTorch example. It only parses arguments, calls mod.ts and prints.
+ * The lesson's command line, one command per part of the lecture (week 6-1,
+ * "RNN theory and structure"):
+ *
+ * ```sh
+ * deno run cli.ts example --seed 0    # the lecture's PyTorch snippet, with torch's numbers
+ * deno run cli.ts explore             # exercise 1: seq_len and hidden_size vs the shapes
+ * deno run cli.ts batch               # exercise 2: a batch; each axis of output and h_n
+ * deno run cli.ts params              # exercise 3: the parameters and their roles
+ * deno run cli.ts trace --head        # "how an RNN walks a sequence", one step per row
+ * deno run --allow-read=. cli.ts run --weights model.safetensors --input x.json
+ * deno run --allow-read=. cli.ts check --weights model.safetensors --input x.json --expected ref.json
+ * deno run cli.ts bench --workload W0,W2
+ * ```
+ *
+ * Every command takes `--help`, `--json` (machine-readable output) and
+ * `--lang en|ko`. No permission is needed except reading the files named to
+ * `run` and `check` (and writing `--out`). Exit codes: 0 success, 1 runtime
+ * error (or `check` outside tolerance), 2 usage error. The CLI only parses
+ * arguments, calls mod.ts and prints; its text lives in `_cli_text.ts`.
  *
  * @module
  */
-import { type NestedArray, RNN, tensor } from "./mod.ts";
+import {
+  format,
+  Generator,
+  loadSafetensors,
+  type NestedArray,
+  type Nonlinearity,
+  RNN,
+  RNNModel,
+  Tensor,
+  tensor,
+} from "./mod.ts";
+import { flops, setUp, WORKLOADS } from "./bench/workloads.ts";
+import {
+  type Command,
+  COMMANDS,
+  type Lang,
+  pythonBatch,
+  pythonExample,
+  pythonExplore,
+  pythonParams,
+  pythonTrace,
+  TEXT,
+  type Text,
+  USAGE,
+} from "./_cli_text.ts";
 
-const USAGE = `usage: deno run cli.ts <command>
+// ------------------------------------------------------------------ arguments
 
-commands:
-  example    the lecture's nn.RNN(input_size=1, hidden_size=2, batch_first=True)
-             on x = [[[1], [2], [3]]]: output shape, output and h_n
-  help       this text`;
+type Kind =
+  | "flag"
+  | "int"
+  | "ints"
+  | "number"
+  | "numbers"
+  | "seed"
+  | "string"
+  | "lang"
+  | "nonlinearity"
+  | "workloads";
+type Value = boolean | number | number[] | bigint | string | string[];
+type Values = Record<string, Value | undefined>;
 
-/** Numbers printed with four decimals, nested as the tensor is. */
-function formatNested(value: NestedArray, indent = 0): string {
-  if (typeof value === "number") return value.toFixed(4).padStart(7);
-  if (value.every((v) => typeof v === "number")) {
-    return `[${value.map((v) => formatNested(v)).join(", ")}]`;
+const COMMON: Record<string, Kind> = { json: "flag", help: "flag", debug: "flag", lang: "lang" };
+const MODEL: Record<string, Kind> = {
+  weights: "string",
+  input: "string",
+  "batch-first": "flag",
+  nonlinearity: "nonlinearity",
+  prefix: "string",
+};
+const OPTIONS: Record<Command, Record<string, Kind>> = {
+  example: { seed: "seed" },
+  explore: { "seq-len": "ints", hidden: "ints", "input-size": "int", seed: "seed" },
+  batch: { batch: "int", "seq-len": "int", "batch-first": "flag", seed: "seed" },
+  params: {
+    "input-size": "int",
+    hidden: "int",
+    layers: "int",
+    bidirectional: "flag",
+    seed: "seed",
+  },
+  trace: { input: "numbers", head: "flag", seed: "seed" },
+  run: { ...MODEL, out: "string" },
+  check: { ...MODEL, expected: "string", atol: "number" },
+  bench: { workload: "workloads" },
+  help: {},
+};
+const REQUIRED: Partial<Record<Command, string[]>> = {
+  run: ["weights", "input"],
+  check: ["weights", "input", "expected"],
+};
+const LANGS: readonly Lang[] = ["en", "ko"];
+const NONLINEARITIES: readonly Nonlinearity[] = ["tanh", "relu", "sigmoid"];
+const WORKLOAD_NAMES = WORKLOADS.map((w) => w.name);
+
+/** A mistake in the command line: exit code 2 with the usage line. */
+class UsageError extends Error {
+  constructor(message: string, readonly command?: Command) {
+    super(message);
   }
-  const pad = " ".repeat(indent + 1);
-  return `[${value.map((v) => formatNested(v, indent + 1)).join(`,\n${pad}`)}]`;
 }
 
-function example(): void {
+/** A runtime failure whose message is already the one line to print: exit code 1. */
+class CliError extends Error {}
+
+interface Parsed {
+  command?: Command;
+  topic?: string;
+  values: Values;
+}
+
+function parseArgs(args: readonly string[], t: Text): Parsed {
+  const values: Values = {};
+  let command: Command | undefined;
+  let topic: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("--")) {
+      if (command === undefined) {
+        if (!(COMMANDS as readonly string[]).includes(arg)) {
+          throw new UsageError(t.unknownCommand(arg));
+        }
+        command = arg as Command;
+      } else if (command === "help" && topic === undefined) {
+        topic = arg;
+      } else {
+        throw new UsageError(t.unexpected(arg), command);
+      }
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    let name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const specs = { ...COMMON, ...(command ? OPTIONS[command] : {}) };
+    let negated = false;
+    if (!(name in specs) && name.startsWith("no-") && specs[name.slice(3)] === "flag") {
+      name = name.slice(3);
+      negated = true;
+    }
+    const kind = specs[name];
+    const option = eq < 0 ? arg : arg.slice(0, eq);
+    if (kind === undefined) {
+      throw new UsageError(t.unknownOption(option, command ?? "cli.ts"), command);
+    }
+    if (kind === "flag") {
+      if (eq >= 0) throw new UsageError(t.noValue(option), command);
+      values[name] = !negated;
+      continue;
+    }
+    let text: string;
+    if (eq >= 0) {
+      text = arg.slice(eq + 1);
+    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+      text = args[++i];
+    } else {
+      throw new UsageError(t.missingValue(option), command);
+    }
+    values[name] = parseValue(kind, option, text, t, command);
+  }
+  if (command !== undefined && !values.help) {
+    for (const name of REQUIRED[command] ?? []) {
+      if (values[name] === undefined) throw new UsageError(t.missingOption(`--${name}`), command);
+    }
+  }
+  return { command, topic, values };
+}
+
+function parseValue(
+  kind: Kind,
+  option: string,
+  text: string,
+  t: Text,
+  command: Command | undefined,
+): Value {
+  const fail = (message: string): never => {
+    throw new UsageError(message, command);
+  };
+  const positive = (item: string): number => {
+    const n = Number(item);
+    return /^\s*\d+\s*$/.test(item) && Number.isSafeInteger(n) && n > 0 ? n : NaN;
+  };
+  const finite = (item: string): number => (item.trim() === "" ? NaN : Number(item));
+  switch (kind) {
+    case "int": {
+      const n = positive(text);
+      return Number.isNaN(n) ? fail(t.badInt(option, text)) : n;
+    }
+    case "ints": {
+      const list = text.split(",").map(positive);
+      return list.some(Number.isNaN) ? fail(t.badInts(option, text)) : list;
+    }
+    case "numbers": {
+      const list = text.split(",").map(finite);
+      return list.some((x) => !Number.isFinite(x)) ? fail(t.badNumbers(option, text)) : list;
+    }
+    case "number": {
+      const x = finite(text);
+      return Number.isFinite(x) && x >= 0 ? x : fail(t.badNumber(option, text));
+    }
+    case "seed": {
+      const seed = /^-?\d+$/.test(text) ? BigInt(text) : undefined;
+      return seed !== undefined && seed >= -(2n ** 63n) && seed < 2n ** 64n
+        ? seed
+        : fail(t.badSeed(option, text));
+    }
+    case "lang":
+      return (LANGS as readonly string[]).includes(text)
+        ? text
+        : fail(t.badChoice(option, text, LANGS));
+    case "nonlinearity":
+      return (NONLINEARITIES as readonly string[]).includes(text)
+        ? text
+        : fail(t.badChoice(option, text, NONLINEARITIES));
+    case "workloads": {
+      const names = text.split(",").map((name) => name.trim().toUpperCase());
+      return names.every((name) => WORKLOAD_NAMES.includes(name))
+        ? names
+        : fail(t.badChoice(option, text, WORKLOAD_NAMES));
+    }
+    default:
+      return text;
+  }
+}
+
+/** `--lang`, else LANG when env permission is already granted (never prompting), else English. */
+function chooseLang(args: readonly string[]): Lang {
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i] === "--lang"
+      ? args[i + 1]
+      : args[i].startsWith("--lang=")
+      ? args[i].slice(7)
+      : undefined;
+    if (value === "en" || value === "ko") return value;
+  }
+  if (Deno.permissions.querySync({ name: "env", variable: "LANG" }).state === "granted") {
+    if (Deno.env.get("LANG")?.toLowerCase().startsWith("ko")) return "ko";
+  }
+  return "en";
+}
+
+// --------------------------------------------------------------------- output
+
+interface Context {
+  t: Text;
+  json: boolean;
+  values: Values;
+}
+
+const print = (line = ""): void => console.log(line);
+const printJson = (value: unknown): void => console.log(JSON.stringify(value));
+const shapeText = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
+const diffText = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
+const atolText = (x: number): string => (x > 0 && x < 1e-3 ? x.toExponential() : `${x}`);
+
+/** A tensor after a label, its continuation lines indented to stay under it. */
+function labelled(label: string, value: Tensor): string {
+  return label + `${value}`.replace(/\n(?=[^\n])/g, "\n" + " ".repeat(label.length));
+}
+
+/** A small tensor's values as torch prints them, without the `tensor(…)` around them. */
+function values1d(value: Tensor): string {
+  return format(new Tensor([value.size], value.data)).slice("tensor(".length, -1);
+}
+
+/** The largest |a_i - b_i|; equal values (also both NaN, or equal infinities) count 0. */
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const same = a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i]));
+    const diff = same ? 0 : Math.abs(a[i] - b[i]);
+    if (!(diff <= worst)) worst = diff;
+  }
+  return worst;
+}
+
+function seedOf(values: Values): { seed: bigint; drawn: boolean } {
+  if (values.seed !== undefined) return { seed: values.seed as bigint, drawn: false };
+  return { seed: BigInt(crypto.getRandomValues(new Uint32Array(1))[0]), drawn: true };
+}
+
+function seedLine(t: Text, seed: bigint, drawn: boolean): string {
+  return drawn ? t.seedDrawn(`${seed}`) : t.seedGiven(`${seed}`);
+}
+
+/** Columns on a terminal: Hangul and other wide characters take two. */
+function width(text: string): number {
+  let columns = 0;
+  for (const char of text) {
+    columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uff00-\uff60]/.test(char) ? 2 : 1;
+  }
+  return columns;
+}
+
+/** Padded columns, markdown-table style. */
+function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c]))));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, c) => cell + " ".repeat(widths[c] - width(cell))).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)];
+}
+
+// ------------------------------------------------------------------- commands
+
+function example({ t, json, values }: Context): void {
+  const { seed, drawn } = seedOf(values);
   const x = tensor([[[1], [2], [3]]]);
-  const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst: true });
+  const rnn = new RNN({
+    inputSize: 1,
+    hiddenSize: 2,
+    batchFirst: true,
+    generator: new Generator(seed),
+  });
   const [output, hN] = rnn.forward(x);
-  console.log(`# x: (batch=1, seq=3, input=1); rnn = RNN(inputSize 1, hiddenSize 2, batchFirst)`);
-  console.log(`output shape: [${output.shape.join(", ")}]  # (batch, seq_len, hidden_size)`);
-  console.log(`output: ${formatNested(output.toArray(), 8)}`);
-  console.log(`h_n: ${formatNested(hN.toArray(), 5)}`);
-  console.log(`# weights are random (torch's default init); output[:, -1] equals h_n[-1].`);
+  const python = pythonExample(`${seed}`);
+  if (json) {
+    return printJson({
+      seed: `${seed}`,
+      seedDrawn: drawn,
+      input: x.toArray(),
+      outputShape: output.shape,
+      hNShape: hN.shape,
+      output: output.toArray(),
+      h_n: hN.toArray(),
+      outputStr: `${output}`,
+      hNStr: `${hN}`,
+      python,
+    });
+  }
+  for (const line of t.example.header(`${seed}`)) print(line);
+  if (drawn) print(`# ${t.seedDrawn(`${seed}`)}`);
+  print(`output shape: torch.Size(${shapeText(output.shape)})`);
+  print(`output: ${output}`);
+  print(`h_n: ${hN}`);
+  print(t.example.gradFn);
+  print(t.example.lastStep);
+  print();
+  print(t.example.python);
+  print(python);
 }
 
-if (import.meta.main) {
-  const [command, ...rest] = Deno.args;
-  if (command === "example" && rest.length === 0) {
-    example();
-  } else if (command === "help" || command === "--help" || command === undefined) {
-    console.log(USAGE);
-  } else {
-    console.error(`unknown command or argument: ${[command, ...rest].join(" ")}\n${USAGE}`);
-    Deno.exit(2);
+function explore({ t, json, values }: Context): void {
+  const { seed, drawn } = seedOf(values);
+  const seqLens = [...new Set((values["seq-len"] as number[] | undefined) ?? [1, 3, 10])];
+  const hiddens = [...new Set((values.hidden as number[] | undefined) ?? [2, 4, 8])];
+  const inputSize = (values["input-size"] as number | undefined) ?? 1;
+  const runs: { seqLen: number; hidden: number; output: Tensor; hN: Tensor; note: string }[] = [];
+  const report = [];
+  for (const hidden of hiddens) {
+    for (const seqLen of seqLens) {
+      const rnn = new RNN({
+        inputSize,
+        hiddenSize: hidden,
+        batchFirst: true,
+        generator: new Generator(seed),
+      });
+      const x = tensor([Array.from({ length: seqLen }, (_, s) => Array(inputSize).fill(s + 1))]);
+      const [output, hN] = rnn.forward(x);
+      const previous = runs.at(-1);
+      let note: string;
+      let prefixMaxAbsDiff: number | undefined;
+      if (previous === undefined) {
+        note = t.explore.first(shapeText(output.shape), shapeText(hN.shape));
+      } else if (previous.hidden === hidden) {
+        const rows = Math.min(previous.seqLen, seqLen);
+        prefixMaxAbsDiff = maxAbsDiff(
+          output.data.subarray(0, rows * hidden),
+          previous.output.data.subarray(0, rows * hidden),
+        );
+        note = t.explore.seqLen(
+          previous.seqLen,
+          seqLen,
+          shapeText(hN.shape),
+          rows,
+          diffText(prefixMaxAbsDiff),
+        );
+      } else {
+        note = t.explore.hidden(previous.hidden, hidden, inputSize);
+      }
+      runs.push({ seqLen, hidden, output, hN, note });
+      report.push({
+        seqLen,
+        hiddenSize: hidden,
+        outputShape: output.shape,
+        hNShape: hN.shape,
+        h_n: hN.toArray(),
+        prefixMaxAbsDiff,
+      });
+    }
+  }
+  if (json) return printJson({ seed: `${seed}`, seedDrawn: drawn, inputSize, runs: report });
+  print(t.explore.header(inputSize, `${seed}`));
+  if (drawn) print(t.seedDrawn(`${seed}`));
+  for (const run of runs) {
+    print();
+    print(
+      t.explore.run(run.seqLen, run.hidden, shapeText(run.output.shape), shapeText(run.hN.shape)),
+    );
+    print(labelled(t.explore.hN, run.hN));
+    print(run.note);
+  }
+  print();
+  print(t.explore.summary);
+  print(t.explore.python);
+  print(pythonExplore(`${seed}`, inputSize));
+}
+
+function batch({ t, json, values }: Context): void {
+  const { seed, drawn } = seedOf(values);
+  const n = (values.batch as number | undefined) ?? 4;
+  const l = (values["seq-len"] as number | undefined) ?? 3;
+  const batchFirst = (values["batch-first"] as boolean | undefined) ?? true;
+  const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst, generator: new Generator(seed) });
+  const h = rnn.hiddenSize;
+  const sequences = Array.from(
+    { length: n },
+    (_, b) => Array.from({ length: l }, (_, s) => s + 1 + b),
+  );
+  const layout = (seqs: number[][]): Tensor =>
+    tensor(
+      batchFirst
+        ? seqs.map((seq) => seq.map((v) => [v]))
+        : Array.from({ length: l }, (_, s) => seqs.map((seq) => [seq[s]])),
+    );
+  const x = layout(sequences);
+  const [output, hN] = rnn.forward(x);
+  // output[n, L-1] (or output[L-1, n]) against h_n[-1][n], element by element.
+  const at = (b: number, s: number, j: number): number =>
+    output.data[((batchFirst ? b * l + s : s * n + b) * h) + j];
+  const last: number[] = [];
+  for (let b = 0; b < n; b++) for (let j = 0; j < h; j++) last.push(at(b, l - 1, j));
+  const lastStep = maxAbsDiff(last, hN.data.subarray(hN.size - n * h));
+  let alone = 0;
+  for (let b = 0; b < n; b++) {
+    const [single, singleHN] = rnn.forward(layout([sequences[b]]));
+    const mine: number[] = [];
+    for (let s = 0; s < l; s++) for (let j = 0; j < h; j++) mine.push(at(b, s, j));
+    alone = Math.max(
+      alone,
+      maxAbsDiff(mine, single.data),
+      maxAbsDiff(hN.data.subarray(b * h, (b + 1) * h), singleHN.data),
+    );
+  }
+  if (json) {
+    return printJson({
+      seed: `${seed}`,
+      seedDrawn: drawn,
+      batchFirst,
+      inputShape: x.shape,
+      outputShape: output.shape,
+      hNShape: hN.shape,
+      input: x.toArray(),
+      output: output.toArray(),
+      h_n: hN.toArray(),
+      checks: { lastStepMaxAbsDiff: lastStep, aloneMaxAbsDiff: alone },
+    });
+  }
+  print(t.batch.header(n, l, batchFirst));
+  print(seedLine(t, seed, drawn));
+  print(t.batch.input(shapeText(x.shape), batchFirst));
+  for (const line of t.batch.outputAxes(shapeText(output.shape), n, l, h, batchFirst)) print(line);
+  for (const line of t.batch.hNAxes(shapeText(hN.shape), n, h)) print(line);
+  print();
+  print(labelled("output = ", output));
+  print(labelled("h_n = ", hN));
+  print();
+  print(t.batch.checks);
+  print(t.batch.lastStep(batchFirst, diffText(lastStep), lastStep <= 1e-6));
+  print(t.batch.alone(diffText(alone), alone <= 1e-6));
+  print();
+  print(t.batch.python);
+  print(pythonBatch(`${seed}`, n, l, batchFirst));
+}
+
+function params({ t, json, values }: Context): void {
+  const { seed, drawn } = seedOf(values);
+  const inputSize = (values["input-size"] as number | undefined) ?? 1;
+  const hidden = (values.hidden as number | undefined) ?? 2;
+  const layers = (values.layers as number | undefined) ?? 1;
+  const bidirectional = (values.bidirectional as boolean | undefined) ?? false;
+  const rnn = new RNN({
+    inputSize,
+    hiddenSize: hidden,
+    numLayers: layers,
+    bidirectional,
+    generator: new Generator(seed),
+  });
+  const named = rnn.namedParameters();
+  const rows = named.map(([name, p]) => {
+    const [, kind, layer, reverse] = name.match(/^(\w+?)_l(\d+)(_reverse)?$/)!;
+    const key = ({ weight_ih: "ih", weight_hh: "hh", bias_ih: "bih", bias_hh: "bhh" } as const)[
+      kind as "weight_ih"
+    ];
+    return { name, p, role: t.params.role(key, Number(layer), reverse !== undefined) };
+  });
+  const total = named.reduce((sum, [, p]) => sum + p.size, 0);
+  const d = bidirectional ? 2 : 1;
+  const formula = "D·(H·H_in + H·H + 2·H) + (num_layers−1)·D·(H·D·H + H·H + 2·H)";
+  const numbers = `${d}·(${hidden}·${inputSize} + ${hidden}·${hidden} + 2·${hidden}) + ` +
+    `${layers - 1}·${d}·(${hidden}·${d}·${hidden} + ${hidden}·${hidden} + 2·${hidden})`;
+  const module = `nn.RNN(input_size=${inputSize}, hidden_size=${hidden}, num_layers=${layers}${
+    bidirectional ? ", bidirectional=True" : ""
+  })`;
+  if (json) {
+    return printJson({
+      seed: `${seed}`,
+      seedDrawn: drawn,
+      options: { inputSize, hiddenSize: hidden, numLayers: layers, bidirectional },
+      parameters: rows.map(({ name, p, role }) => ({
+        name,
+        shape: p.shape,
+        count: p.size,
+        role,
+        values: p.size <= 50 ? p.toArray() : undefined,
+      })),
+      total,
+      formula,
+      formulaWithNumbers: numbers,
+    });
+  }
+  print(t.params.header(module));
+  print(t.params.names);
+  print(seedLine(t, seed, drawn));
+  print();
+  const cells = rows.map(({ name, p, role }) => [name, shapeText(p.shape), `${p.size}`, role]);
+  for (const line of table(t.params.columns, cells)) print(line);
+  print();
+  print(t.params.total(total));
+  for (const line of t.params.formula(formula, numbers, total)) print(line);
+  print();
+  print(t.params.values);
+  for (const { name, p } of rows) {
+    print(p.size <= 50 ? `${name} ${p}` : t.params.hidden(name, p.size));
+  }
+  print();
+  print(t.params.python);
+  print(pythonParams(`${seed}`, inputSize, hidden, layers, bidirectional));
+}
+
+function trace({ t, json, values }: Context): void {
+  const { seed, drawn } = seedOf(values);
+  const inputs = (values.input as number[] | undefined) ?? [1, 2, 3];
+  const withHead = (values.head as boolean | undefined) ?? false;
+  const rnnOptions = {
+    inputSize: 1,
+    hiddenSize: 2,
+    batchFirst: true,
+    generator: new Generator(seed),
+  };
+  const model = withHead ? new RNNModel({ rnn: rnnOptions, head: { outFeatures: 1 } }) : undefined;
+  const rnn = model?.rnn ?? new RNN(rnnOptions);
+  const steps: { t: number; x: number; hPrev: Tensor; h: Tensor; y?: Tensor }[] = [];
+  let h: Tensor | undefined;
+  for (const [i, x] of inputs.entries()) {
+    const [, next] = rnn.step(tensor([[[x]]]), h);
+    steps.push({
+      t: i + 1,
+      x,
+      hPrev: h ?? Tensor.zeros(next.shape),
+      h: next,
+      y: model?.head.forward(next),
+    });
+    h = next;
+  }
+  const [, hN] = rnn.forward(tensor([inputs.map((x) => [x])]));
+  const diff = maxAbsDiff(h!.data, hN.data);
+  if (json) {
+    return printJson({
+      seed: `${seed}`,
+      seedDrawn: drawn,
+      head: withHead,
+      steps: steps.map((s) => ({
+        t: s.t,
+        x: s.x,
+        hPrev: Array.from(s.hPrev.data),
+        h: Array.from(s.h.data),
+        y: s.y && Array.from(s.y.data),
+      })),
+      h_n: hN.toArray(),
+      stepVsForwardMaxAbsDiff: diff,
+    });
+  }
+  print(t.trace.equation);
+  if (withHead) print(t.trace.head);
+  print(t.trace.header(withHead));
+  print(seedLine(t, seed, drawn));
+  print();
+  const columns = withHead ? t.trace.columns : t.trace.columns.slice(0, 4);
+  const rows = steps.map((s) => {
+    const cells = [`${s.t}`, values1d(new Tensor([1], [s.x])), values1d(s.hPrev), values1d(s.h)];
+    return s.y ? [...cells, values1d(s.y)] : cells;
+  });
+  for (const line of table(columns, rows)) print(line);
+  print();
+  print(t.trace.footer(steps.length, diffText(diff)));
+  print();
+  print(t.trace.python);
+  print(pythonTrace(`${seed}`, inputs, withHead));
+}
+
+// ------------------------------------------------------------- run and check
+
+/** A file the user named; without read permission, the one-line hint (never a prompt). */
+function readFile(path: string, t: Text): Uint8Array {
+  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+    throw new CliError(t.needRead(path));
+  }
+  try {
+    return Deno.readFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needRead(path));
+    if (error instanceof Deno.errors.NotFound) throw new CliError(t.notFound(path));
+    throw new CliError(t.cannotRead(path, (error as Error).message));
   }
 }
+
+/** A .npy file's float32 tensor: version 1–3 header, '<f4', C order. */
+function parseNpy(bytes: Uint8Array, t: Text): Tensor {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6];
+  const start = major === 1 ? 10 : 12;
+  if (!(major >= 1 && major <= 3) || bytes.length < start) throw new Error(t.npyHeader);
+  const length = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const header = new TextDecoder().decode(bytes.subarray(start, start + length));
+  const descr = header.match(/'descr':\s*'([^']*)'/)?.[1];
+  const fortran = header.match(/'fortran_order':\s*(True|False)/)?.[1];
+  const dims = header.match(/'shape':\s*\(([\d,\s]*)\)/)?.[1];
+  if (descr === undefined || fortran === undefined || dims === undefined) {
+    throw new Error(t.npyHeader);
+  }
+  if (descr !== "<f4") throw new Error(t.npyDtype(descr));
+  if (fortran === "True") throw new Error(t.npyFortran);
+  const shape = dims.split(",").filter((d) => d.trim() !== "").map(Number);
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const offset = start + length;
+  if (bytes.length - offset !== data.length * 4) {
+    throw new Error(t.npySize(data.length * 4, bytes.length - offset));
+  }
+  for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(offset + 4 * i, true);
+  return new Tensor(shape, data);
+}
+
+async function readInput(path: string, t: Text): Promise<Tensor> {
+  const bytes = path === "-"
+    ? new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer())
+    : readFile(path, t);
+  try {
+    const npy = bytes[0] === 0x93 && new TextDecoder().decode(bytes.subarray(1, 6)) === "NUMPY";
+    return npy
+      ? parseNpy(bytes, t)
+      : tensor(JSON.parse(new TextDecoder().decode(bytes)) as NestedArray);
+  } catch (error) {
+    throw new CliError(t.badInput(path, (error as Error).message));
+  }
+}
+
+async function runModel(values: Values, t: Text): Promise<[Tensor, Tensor]> {
+  const weights = values.weights as string;
+  const bytes = readFile(weights, t);
+  let rnn: RNN;
+  try {
+    rnn = RNN.fromStateDict(loadSafetensors(bytes), {
+      batchFirst: values["batch-first"] as boolean | undefined,
+      nonlinearity: values.nonlinearity as Nonlinearity | undefined,
+      prefix: values.prefix as string | undefined,
+    });
+  } catch (error) {
+    throw new CliError(t.badWeights(weights, (error as Error).message));
+  }
+  const input = await readInput(values.input as string, t);
+  try {
+    return rnn.forward(input);
+  } catch (error) {
+    throw new CliError(t.forwardFailed((error as Error).message));
+  }
+}
+
+async function run({ t, json, values }: Context): Promise<void> {
+  const [output, hN] = await runModel(values, t);
+  const result = JSON.stringify({
+    output: output.toArray(),
+    h_n: hN.toArray(),
+    outputShape: output.shape,
+    hNShape: hN.shape,
+  });
+  const out = values.out as string | undefined;
+  if (out === undefined) return print(result);
+  if (Deno.permissions.querySync({ name: "write", path: out }).state !== "granted") {
+    throw new CliError(t.needWrite(out));
+  }
+  try {
+    Deno.writeTextFileSync(out, result + "\n");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needWrite(out));
+    throw new CliError(t.cannotWrite(out, (error as Error).message));
+  }
+  if (json) printJson({ out, outputShape: output.shape, hNShape: hN.shape });
+  else print(t.run.wrote(out, shapeText(output.shape), shapeText(hN.shape)));
+}
+
+async function check({ t, json, values }: Context): Promise<number> {
+  const [output, hN] = await runModel(values, t);
+  const path = values.expected as string;
+  const atol = (values.atol as number | undefined) ?? 1e-5;
+  const bytes = readFile(path, t);
+  let reference: Record<string, unknown>;
+  try {
+    reference = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new CliError(t.badExpected(path, (error as Error).message));
+  }
+  const results = ([["output", output], ["h_n", hN]] as const).map(([name, ours]) => {
+    const value = reference?.[name];
+    if (!Array.isArray(value)) throw new CliError(t.badExpected(path, t.missingKey(name)));
+    let theirs: Tensor;
+    try {
+      theirs = tensor(value);
+    } catch (error) {
+      throw new CliError(t.badExpected(path, (error as Error).message));
+    }
+    if (shapeText(theirs.shape) !== shapeText(ours.shape)) {
+      throw new CliError(
+        t.shapeMismatch(name, shapeText(ours.shape), shapeText(theirs.shape), path),
+      );
+    }
+    const error = maxAbsDiff(ours.data, theirs.data);
+    return { name, shape: ours.shape, maxAbsError: error, ok: error <= atol };
+  });
+  const ok = results.every((r) => r.ok);
+  if (json) {
+    printJson({
+      atol,
+      ok,
+      output: { shape: results[0].shape, maxAbsError: results[0].maxAbsError },
+      h_n: { shape: results[1].shape, maxAbsError: results[1].maxAbsError },
+    });
+  } else {
+    for (const r of results) {
+      print(
+        t.check.line(r.name, shapeText(r.shape), diffText(r.maxAbsError), r.ok, atolText(atol)),
+      );
+    }
+    if (ok) print(t.check.ok(atolText(atol)));
+  }
+  if (ok) return 0;
+  const failed = results.filter((r) => !r.ok).map((r) => r.name).join(", ");
+  console.error(t.error(t.check.failed(failed, atolText(atol))));
+  return 1;
+}
+
+// ---------------------------------------------------------------------- bench
+
+function bench({ t, json, values }: Context): void {
+  const names = (values.workload as string[] | undefined) ?? WORKLOAD_NAMES;
+  const progress = Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  const status = (text: string) => Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${text}`));
+  const results = [];
+  let simd = "";
+  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+    const { rnn, input } = setUp(workload);
+    simd = rnn.simd;
+    if (progress) status(t.bench.progress(workload.name, 0));
+    rnn.forward(input); // V8 optimises a WebAssembly function on its next call
+    let reps = 0, elapsed = 0, shown = 0;
+    const start = performance.now();
+    while (reps < 3 || (elapsed < 250 && reps < 10_000)) {
+      rnn.forward(input);
+      reps++;
+      elapsed = performance.now() - start;
+      if (progress && elapsed - shown > 100) {
+        status(t.bench.progress(workload.name, reps));
+        shown = elapsed;
+      }
+    }
+    const seconds = elapsed / 1000 / reps;
+    results.push({
+      name: workload.name,
+      batch: workload.batch,
+      seqLen: workload.seqLen,
+      options: workload.options,
+      reps,
+      msPerForward: seconds * 1000,
+      gflops: flops(workload) / seconds / 1e9,
+      stepsPerSecond: (workload.seqLen * workload.batch) / seconds,
+    });
+  }
+  if (progress) status("");
+  if (json) return printJson({ simd, deno: Deno.version.deno, target: Deno.build.target, results });
+  print(t.bench.header(simd, Deno.version.deno, Deno.build.target));
+  print();
+  const rows = results.map((r) => [
+    r.name,
+    `${r.batch}`,
+    `${r.seqLen}`,
+    `${r.options.inputSize}`,
+    `${r.options.hiddenSize}`,
+    `${r.options.numLayers ?? 1}`,
+    r.options.bidirectional ? "2" : "1",
+    r.msPerForward.toPrecision(3),
+    r.gflops.toFixed(2),
+    Math.round(r.stepsPerSecond).toLocaleString("en-US"),
+    `${r.reps}`,
+  ]);
+  for (const line of table(t.bench.columns, rows)) print(line);
+  print();
+  print(t.bench.note);
+}
+
+// ----------------------------------------------------------------------- main
+
+async function main(args: readonly string[]): Promise<number> {
+  const t = TEXT[chooseLang(args)];
+  const debug = args.includes("--debug");
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs(args, t);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(t.error(error.message));
+    console.error(USAGE[error.command ?? "all"]);
+    if (error.command) console.error(t.seeHelp(error.command));
+    return 2;
+  }
+  const { command, topic, values } = parsed;
+  if (command === undefined || command === "help") {
+    if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) {
+      console.error(t.error(t.unknownCommand(topic)));
+      console.error(USAGE.all);
+      return 2;
+    }
+    const about = topic as Command | undefined;
+    print(about ? `${USAGE[about]}\n\n${t.help[about]}` : t.overview);
+    return 0;
+  }
+  if (values.help) {
+    print(`${USAGE[command]}\n\n${t.help[command]}`);
+    return 0;
+  }
+  const context: Context = { t, json: values.json === true, values };
+  try {
+    switch (command) {
+      case "example":
+        example(context);
+        break;
+      case "explore":
+        explore(context);
+        break;
+      case "batch":
+        batch(context);
+        break;
+      case "params":
+        params(context);
+        break;
+      case "trace":
+        trace(context);
+        break;
+      case "run":
+        await run(context);
+        break;
+      case "check":
+        return await check(context);
+      case "bench":
+        bench(context);
+        break;
+    }
+    return 0;
+  } catch (error) {
+    if (debug && error instanceof Error) console.error(error.stack);
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(t.error(message.replaceAll("\n", " ")));
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,654 @@
+/**
+ * Every explanation `cli.ts` prints, in English and Korean (the lecture's
+ * terms: 은닉 상태, 시퀀스 길이, 배치, 가중치 공유, 타임스텝), plus the
+ * language-neutral usage lines and Python snippets.
+ *
+ * @module
+ */
+
+/** The languages of `--lang`. */
+export type Lang = "en" | "ko";
+
+/** The CLI's commands, in the order the overview lists them. */
+export const COMMANDS = [
+  "example",
+  "explore",
+  "batch",
+  "params",
+  "trace",
+  "run",
+  "check",
+  "bench",
+  "help",
+] as const;
+
+/** One of `COMMANDS`. */
+export type Command = typeof COMMANDS[number];
+
+const CLI = "deno run cli.ts";
+
+/** The syntax of each command (the same in every language). */
+export const USAGE: Record<Command | "all", string> = {
+  all: `usage: ${CLI} <command> [options]   (${CLI} --help)`,
+  example: `usage: ${CLI} example [--seed N]`,
+  explore: `usage: ${CLI} explore [--seq-len 1,3,10] [--hidden 2,4,8] [--input-size I] [--seed N]`,
+  batch:
+    `usage: ${CLI} batch [--batch 4] [--seq-len 3] [--batch-first|--no-batch-first] [--seed N]`,
+  params:
+    `usage: ${CLI} params [--input-size 1] [--hidden 2] [--layers 1] [--bidirectional] [--seed N]`,
+  trace: `usage: ${CLI} trace [--input 1,2,3] [--head] [--seed N]`,
+  run: `usage: deno run --allow-read=FILES cli.ts run --weights model.safetensors ` +
+    `--input x.json|x.npy|- [--batch-first] [--nonlinearity tanh|relu|sigmoid] [--prefix P] ` +
+    `[--out file]`,
+  check: `usage: deno run --allow-read=FILES cli.ts check --weights model.safetensors ` +
+    `--input x.json|x.npy|- --expected ref.json [--atol 1e-5] [--batch-first] ` +
+    `[--nonlinearity tanh|relu|sigmoid] [--prefix P]`,
+  bench: `usage: ${CLI} bench [--workload W0,W1,W2,W3,W4]`,
+  help: `usage: ${CLI} help [command]`,
+};
+
+const py = (b: boolean): string => (b ? "True" : "False");
+
+/** The lecture's PyTorch snippet with the seed that reproduces the numbers. */
+export function pythonExample(seed: string): string {
+  return `import torch
+import torch.nn as nn
+
+torch.manual_seed(${seed})
+# (batch, seq_len, input_size)
+x = torch.tensor([[[1.0], [2.0], [3.0]]])  # batch=1, seq=3, input=1
+
+rnn = nn.RNN(input_size=1, hidden_size=2, batch_first=True)
+output, h_n = rnn(x)
+
+print("output shape:", output.shape)  # (batch, seq_len, hidden_size)
+print("output:", output)
+print("h_n:", h_n)`;
+}
+
+/** One run of `explore` in PyTorch, with L and H left as names. */
+export function pythonExplore(seed: string, inputSize: number): string {
+  return `torch.manual_seed(${seed}); rnn = nn.RNN(${inputSize}, H, batch_first=True)
+x = torch.arange(1.0, L + 1).view(1, L, 1)${
+    inputSize > 1 ? `.repeat(1, 1, ${inputSize})` : ""
+  }; output, h_n = rnn(x)`;
+}
+
+/** `batch` in PyTorch. */
+export function pythonBatch(seed: string, n: number, l: number, batchFirst: boolean): string {
+  const x = `torch.arange(1.0, ${l} + 1).view(1, ${l}) + torch.arange(${n}.0).view(${n}, 1)`;
+  return `torch.manual_seed(${seed}); rnn = nn.RNN(1, 2, batch_first=${py(batchFirst)})
+x = (${x}).unsqueeze(-1)${batchFirst ? "" : ".transpose(0, 1)"}; output, h_n = rnn(x)`;
+}
+
+/** `params` in PyTorch. */
+export function pythonParams(
+  seed: string,
+  inputSize: number,
+  hidden: number,
+  layers: number,
+  bidirectional: boolean,
+): string {
+  return `torch.manual_seed(${seed}); rnn = nn.RNN(${inputSize}, ${hidden}, num_layers=${layers}, bidirectional=${
+    py(bidirectional)
+  })
+for name, p in rnn.named_parameters(): print(name, p.data)`;
+}
+
+/** `trace` in PyTorch. */
+export function pythonTrace(seed: string, inputs: readonly number[], head: boolean): string {
+  const xs = inputs.map((x) => (Number.isInteger(x) ? `${x}.0` : `${x}`)).join(", ");
+  return `torch.manual_seed(${seed}); rnn = nn.RNN(1, 2, batch_first=True)${
+    head ? "; fc = nn.Linear(2, 1)" : ""
+  }
+h = torch.zeros(1, 1, 2)
+for x_t in [${xs}]:
+    _, h = rnn(torch.tensor([[[x_t]]]), h); print(h.flatten()${head ? ", fc(h).flatten()" : ""})`;
+}
+
+const en = {
+  overview: `rnn-wasm: torch.nn.RNN on WebAssembly SIMD, for the lecture
+"Week 6-1 – Recurrent Neural Networks (RNN): theory and structure".
+
+${USAGE.all}
+
+commands:
+  example   the lecture's PyTorch example, line for line, with torch's numbers
+  explore   exercise 1: change seq_len and hidden_size and watch the shapes
+  batch     exercise 2: several sequences at once; each axis of output and h_n
+  params    exercise 3: the weights, their shapes and their place in the equation
+  trace     the table "how an RNN walks a sequence", one rnn.step() per row
+  run       run your trained model (.safetensors) on an input (.json, .npy or stdin)
+  check     compare this runtime with outputs dumped from PyTorch
+  bench     a quick throughput figure for the standard workloads W0–W4
+  help      this text; "help <command>" for one command
+
+options of every command:
+  --lang en|ko   language of the explanations (default: LANG if env permission is
+                 already granted, else English)
+  --json         machine-readable output (JSON on stdout)
+  --help         the command's options
+  --debug        a stack trace with errors
+
+No permission is needed, except --allow-read for the files given to run and check
+(and --allow-write for run --out).`,
+  help: {
+    example: `The lecture's example: nn.RNN(input_size=1, hidden_size=2, batch_first=True)
+on x = [[[1.0], [2.0], [3.0]]]. Prints output shape, output and h_n as PyTorch prints
+them, and the Python that gives the same numbers.
+
+  --seed N   the weights torch draws after torch.manual_seed(N); without it a seed is
+             drawn at random and printed, so the run can be repeated`,
+    explore: `Exercise 1: runs one sequence x_t = t (t = 1..seq_len) through an RNN for every
+combination of sequence length and hidden size, and says what changed and why.
+
+  --seq-len 1,3,10   sequence lengths (default 1,3,10)
+  --hidden 2,4,8     hidden sizes (default 2,4,8)
+  --input-size I     features of each x_t (default 1; every feature is t)
+  --seed N           the seed of every run's weights (default: drawn at random)`,
+    batch: `Exercise 2: runs a batch of sequences (sequence n is [1+n, 2+n, …]) through
+nn.RNN(1, 2), explains each axis of output and h_n, and checks that the last step of
+output is h_n and that each sequence alone gives the same numbers.
+
+  --batch N                         how many sequences (default 4)
+  --seq-len L                       the length of each (default 3)
+  --batch-first | --no-batch-first  the input layout (default batch-first, as the lecture)
+  --seed N                          the weights' seed (default: drawn at random)`,
+    params: `Exercise 3: lists each parameter of an nn.RNN with its shape, element count and
+role in h_t = tanh(W_x x_t + W_h h_{t-1} + b), the total and its formula, and the
+values of the small ones.
+
+  --input-size I     default 1
+  --hidden H         default 2
+  --layers K         default 1
+  --bidirectional    add the reverse direction
+  --seed N           the weights' seed (default: drawn at random)`,
+    trace: `The lecture's table "how an RNN walks a sequence": one row per time step with
+t, x_t, h_{t-1} and h_t, computed one rnn.step() at a time.
+
+  --input 1,2,3   the sequence (input_size 1; default 1,2,3)
+  --head          add y_t = W_hy h_t + b_y (nn.Linear(2, 1))
+  --seed N        the weights' seed (default: drawn at random)`,
+    run: `Runs a trained model on an input and writes {"output", "h_n", "outputShape",
+"hNShape"} as JSON. The model's sizes are read from the state_dict.
+
+  --weights FILE       a .safetensors file (e.g. safetensors.torch.save_file(model.state_dict(), FILE))
+  --input FILE         a JSON nested array, a float32 .npy file, or - for stdin
+  --batch-first        the input is (batch, seq_len, input_size) (a state_dict does not say)
+  --nonlinearity F     tanh (default), relu or sigmoid (a state_dict does not say)
+  --prefix P           the RNN's key prefix, e.g. "rnn." (default: found from the keys)
+  --out FILE           write there instead of stdout (needs --allow-write=FILE)`,
+    check: `Compares this runtime with outputs dumped from PyTorch: runs the model as run
+does and reports the largest absolute error of output and h_n. Exits with 1 when an
+error is larger than the tolerance.
+
+  --weights, --input, --batch-first, --nonlinearity, --prefix   as for run
+  --expected FILE      JSON {"output": [...], "h_n": [...]} from PyTorch
+  --atol X             the tolerance (default 1e-5)`,
+    bench: `A quick throughput figure: times a few forwards of each standard workload
+(batch-first, tanh, float32; see bench/workloads.ts). deno task bench is the careful one.
+
+  --workload W0,W2   which workloads (default all: W0,W1,W2,W3,W4)`,
+    help: `Prints the overview, or one command's options: help <command>.`,
+  },
+  error: (message: string): string => `error: ${message}`,
+  seeHelp: (command: string): string => `(see: deno run cli.ts ${command} --help)`,
+  unknownCommand: (name: string): string => `unknown command "${name}"`,
+  unknownOption: (option: string, command: string): string =>
+    `unknown option ${option} for ${command}`,
+  missingValue: (option: string): string => `${option} needs a value`,
+  noValue: (option: string): string => `${option} takes no value`,
+  missingOption: (option: string): string => `${option} is required`,
+  unexpected: (arg: string): string => `unexpected argument "${arg}"`,
+  badInt: (option: string, value: string): string =>
+    `${option} must be a positive integer: got "${value}"`,
+  badInts: (option: string, value: string): string =>
+    `${option} must be positive integers separated by commas, such as 1,3,10: got "${value}"`,
+  badNumbers: (option: string, value: string): string =>
+    `${option} must be numbers separated by commas, such as 1,2,3: got "${value}"`,
+  badNumber: (option: string, value: string): string =>
+    `${option} must be a number ≥ 0: got "${value}"`,
+  badSeed: (option: string, value: string): string =>
+    `${option} must be an integer from -2^63 to 2^64 - 1, as torch.manual_seed takes: got "${value}"`,
+  badChoice: (option: string, value: string, choices: readonly string[]): string =>
+    `${option} must be one of ${choices.join(", ")}: got "${value}"`,
+  needRead: (path: string): string => `cannot read ${path}: run with --allow-read=${path}`,
+  needWrite: (path: string): string => `cannot write ${path}: run with --allow-write=${path}`,
+  notFound: (path: string): string => `cannot read ${path}: no such file`,
+  cannotRead: (path: string, message: string): string => `cannot read ${path}: ${message}`,
+  cannotWrite: (path: string, message: string): string => `cannot write ${path}: ${message}`,
+  badWeights: (path: string, message: string): string =>
+    `cannot load a model from ${path}: ${message}`,
+  badInput: (path: string, message: string): string =>
+    `cannot read the input ${path === "-" ? "from stdin" : path}: ${message}`,
+  badExpected: (path: string, message: string): string => `cannot read ${path}: ${message}`,
+  forwardFailed: (message: string): string => `cannot run the model on this input: ${message}`,
+  missingKey: (key: string): string =>
+    `it has no "${key}" array (expected {"output": [...], "h_n": [...]})`,
+  shapeMismatch: (name: string, ours: string, theirs: string, path: string): string =>
+    `${name} has shape ${ours} here but ${theirs} in ${path} (are --batch-first and the files right?)`,
+  npyHeader: "not a .npy file this reader understands (version 1–3, a dict header)",
+  npyDtype: (descr: string): string =>
+    `only float32 little-endian .npy ('<f4') is read: got '${descr}'; save x.astype(np.float32)`,
+  npyFortran: "Fortran-order .npy is not read: save np.ascontiguousarray(x)",
+  npySize: (expected: number, got: number): string =>
+    `the data has ${got} bytes, the header's shape needs ${expected}`,
+  seedDrawn: (seed: string): string =>
+    `seed ${seed} was drawn at random: add --seed ${seed} to repeat this run`,
+  seedGiven: (seed: string): string => `seed ${seed}`,
+  example: {
+    header: (seed: string): string[] => [
+      "# the lecture's example: x = [[[1.0], [2.0], [3.0]]]  (batch=1, seq=3, input=1)",
+      `# rnn = nn.RNN(input_size=1, hidden_size=2, batch_first=True), weights as after torch.manual_seed(${seed})`,
+    ],
+    gradFn: "# PyTorch prints the same numbers followed by grad_fn=<TransposeBackward1> (output) " +
+      "and grad_fn=<StackBackward0> (h_n): autograd's record of how they were computed, which " +
+      "inference does not keep.",
+    lastStep:
+      "# output[:, -1] equals h_n[-1]: the last time step's output is the final hidden state h_3.",
+    python: "# the same in PyTorch (it prints these numbers):",
+  },
+  explore: {
+    header: (inputSize: number, seed: string): string =>
+      `x: one sequence (batch 1, batch_first=True), x_t = t for t = 1..seq_len${
+        inputSize > 1 ? ` in all ${inputSize} features` : ""
+      }; every run draws its weights from seed ${seed}, so runs with the same hidden_size share them`,
+    run: (seqLen: number, hidden: number, output: string, hN: string): string =>
+      `seq_len=${seqLen}, hidden_size=${hidden}: output ${output}, h_n ${hN}`,
+    hN: "  final hidden state h_n = ",
+    first: (output: string, hN: string): string =>
+      `  → output is (batch, seq_len, hidden_size) = ${output}; h_n is (num_layers, batch, hidden_size) = ${hN}`,
+    seqLen: (from: number, to: number, hN: string, rows: number, diff: string): string =>
+      `  → seq_len ${from} → ${to}: output's axis 1 went from ${from} to ${to}, one h_t per time step; ` +
+      `h_n stays ${hN}, only the state after the last step. Same weights, so the first ${rows} ` +
+      `row(s) of output are unchanged (max |diff| ${diff}): step t sees only x_1..x_t.`,
+    hidden: (from: number, to: number, inputSize: number): string =>
+      `  → hidden_size ${from} → ${to}: the last axis of output and h_n is now ${to} (hidden_size sets it); ` +
+      `W_ih is ${to}×${inputSize} and W_hh ${to}×${to}, new weights, so the numbers start afresh.`,
+    summary:
+      "In short: output grows with seq_len (one row per step), h_n does not (only the last " +
+      "step); hidden_size sets the last axis of both.",
+    python: "In PyTorch, for one run:",
+  },
+  batch: {
+    header: (n: number, l: number, batchFirst: boolean): string =>
+      `${n} sequences of length ${l} in one batch through nn.RNN(input_size=1, hidden_size=2, ` +
+      `batch_first=${py(batchFirst)}); sequence n (from 0) is [1+n, 2+n, …, ${l}+n]`,
+    input: (shape: string, batchFirst: boolean): string =>
+      `x: ${shape} = ${
+        batchFirst ? "(batch N, seq_len L, input_size)" : "(seq_len L, batch N, input_size)"
+      }`,
+    outputAxes: (shape: string, n: number, l: number, h: number, batchFirst: boolean): string[] => {
+      const batch = `N = ${n}: which sequence of the batch`;
+      const time = `L = ${l}: which time step t`;
+      return [
+        `output: ${shape}`,
+        `  axis 0, ${batchFirst ? batch : time}`,
+        `  axis 1, ${batchFirst ? time : batch}`,
+        `  axis 2, H = ${h}: the hidden state's features (D·H with two directions)`,
+        `  output${batchFirst ? "[n, t]" : "[t, n]"} is h_t of sequence n (of the last layer)`,
+      ];
+    },
+    hNAxes: (shape: string, n: number, h: number): string[] => [
+      `h_n: ${shape}`,
+      "  axis 0, num_layers·D = 1: one final state per layer and direction; batch_first never moves it",
+      `  axis 1, N = ${n}: which sequence`,
+      `  axis 2, H = ${h}: the hidden state's features`,
+    ],
+    checks: "checks:",
+    lastStep: (batchFirst: boolean, diff: string, ok: boolean): string =>
+      `  ${batchFirst ? "output[:, -1]" : "output[-1]"} == h_n[-1]: max |diff| ${diff} ${
+        ok ? "✓" : "✗"
+      } (the last time step's output is the final hidden state)`,
+    alone: (diff: string, ok: boolean): string =>
+      `  each sequence run alone (a batch of 1) gives the same output and h_n: max |diff| ${diff} ${
+        ok ? "✓" : "✗"
+      } (the sequences never mix; they only share the weights)`,
+    python: "In PyTorch:",
+  },
+  params: {
+    header: (module: string): string => `${module}: h_t = tanh(W_x x_t + W_h h_{t-1} + b)`,
+    names:
+      "  in torch's names: W_x = weight_ih, W_h = weight_hh, b = bias_ih + bias_hh (per layer, per direction)",
+    columns: ["name", "shape", "count", "role"],
+    role: (kind: "ih" | "hh" | "bih" | "bhh", layer: number, reverse: boolean): string => {
+      const text = {
+        ih: layer === 0
+          ? "W_x: multiplies the input x_t"
+          : `W_x of layer ${layer}: multiplies layer ${layer - 1}'s output h_t`,
+        hh: "W_h: multiplies h_{t-1}, the same at every step (weight sharing)",
+        bih: "b, first part: b = b_ih + b_hh (torch keeps two; only their sum matters)",
+        bhh: "b, second part",
+      }[kind];
+      return reverse ? `${text}; reverse direction (reads x_T … x_1)` : text;
+    },
+    total: (total: number): string => `total: ${total} parameters`,
+    formula: (formula: string, numbers: string, total: number): string[] => [
+      `  = ${formula}`,
+      `  = ${numbers} = ${total}`,
+      "  (D = 2 if bidirectional else 1; a layer after the first reads the D·H features of the one below)",
+    ],
+    values: "values (parameters of at most 50 elements), as PyTorch prints p.data:",
+    hidden: (name: string, count: number): string => `${name}: ${count} elements, not shown`,
+    python: "In PyTorch:",
+  },
+  trace: {
+    equation: "h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)   (the lecture's W_x, W_h and b)",
+    head: "y_t = W_hy h_t + b_y   (W_hy = fc.weight, b_y = fc.bias of nn.Linear(2, 1))",
+    header: (head: boolean): string =>
+      `nn.RNN(input_size=1, hidden_size=2, batch_first=True)${
+        head ? " + nn.Linear(2, 1)" : ""
+      }; h_0 = 0; each row is one rnn.step()`,
+    columns: ["t", "x_t", "h_{t-1}", "h_t", "y_t"],
+    footer: (steps: number, diff: string): string =>
+      `The same W_ih, W_hh, b at every step (weight sharing). h_${steps} is h_n: it equals ` +
+      `forward()'s h_n over the whole sequence (max |diff| ${diff}).`,
+    python: "In PyTorch:",
+  },
+  run: {
+    wrote: (path: string, output: string, hN: string): string =>
+      `wrote output ${output} and h_n ${hN} to ${path}`,
+  },
+  check: {
+    line: (name: string, shape: string, error: string, ok: boolean, atol: string): string =>
+      `${name.padEnd(7)}${shape.padEnd(14)} max |error| ${error} ${
+        ok ? "✓ ≤" : "✗ >"
+      } atol ${atol}`,
+    ok: (atol: string): string =>
+      `within atol ${atol}: this runtime gives PyTorch's output and h_n`,
+    failed: (names: string, atol: string): string => `check failed: ${names} outside atol ${atol}`,
+  },
+  bench: {
+    header: (simd: string, deno: string, target: string): string =>
+      `one forward per workload (batch-first, tanh, float32, h_0 = 0); simd ${simd}, Deno ${deno}, ${target}`,
+    columns: [
+      "workload",
+      "N",
+      "L",
+      "H_in",
+      "H",
+      "layers",
+      "D",
+      "ms/forward",
+      "GFLOP/s",
+      "steps/s",
+      "reps",
+    ],
+    note: "GFLOP/s counts 2·L·N·(H_in·H + H·H) per layer and direction; a step is one time step " +
+      "of one sequence (L·N per forward). A quick figure: deno task bench measures carefully.",
+    progress: (name: string, rep: number): string => `${name}: ${rep} forward(s)…`,
+  },
+};
+
+/** The shape of every language's text: that of the English. */
+export type Text = typeof en;
+
+const ko: Text = {
+  overview: `rnn-wasm: WebAssembly SIMD로 구현한 torch.nn.RNN,
+강의 "Week6-1 – 순환신경망 (RNN) 이론과 구조"의 실습 도구입니다.
+
+${USAGE.all}
+
+명령:
+  example   강의의 PyTorch 예제를 한 줄씩 그대로, torch와 같은 숫자로
+  explore   실습 1: 시퀀스 길이와 hidden_size를 바꿔 가며 shape 관찰
+  batch     실습 2: 여러 시퀀스(배치)를 한 번에; output과 h_n의 각 축의 의미
+  params    실습 3: 가중치와 그 shape, 수식에서의 역할
+  trace     "RNN 시퀀스 처리 흐름" 표를 rnn.step() 한 번에 한 행씩
+  run       학습한 모델(.safetensors)을 입력(.json, .npy, 표준 입력)에 실행
+  check     이 런타임의 결과를 PyTorch에서 저장한 결과와 비교
+  bench     표준 워크로드 W0–W4의 처리량을 빠르게 측정
+  help      이 도움말; 명령 하나는 "help <명령>"
+
+모든 명령의 옵션:
+  --lang en|ko   설명에 쓸 언어 (기본값: env 권한이 이미 있으면 LANG, 없으면 영어)
+  --json         기계가 읽을 출력 (표준 출력에 JSON)
+  --help         명령의 옵션
+  --debug        오류와 함께 스택 트레이스 출력
+
+권한은 필요 없습니다. 다만 run과 check에 주는 파일은 --allow-read가,
+run --out은 --allow-write가 필요합니다.`,
+  help: {
+    example: `강의 예제: x = [[[1.0], [2.0], [3.0]]]에 nn.RNN(input_size=1, hidden_size=2,
+batch_first=True)를 적용합니다. output shape, output, h_n을 PyTorch와 같은 형식으로
+출력하고, 같은 숫자를 내는 Python 코드도 보여 줍니다.
+
+  --seed N   torch.manual_seed(N) 다음에 torch가 뽑는 것과 같은 가중치; 없으면 시드를
+             무작위로 뽑아 출력하므로 같은 실행을 다시 할 수 있습니다`,
+    explore: `실습 1: 시퀀스 x_t = t (t = 1..시퀀스 길이) 하나를 시퀀스 길이와 은닉 크기의
+모든 조합으로 RNN에 넣고, 무엇이 왜 바뀌었는지 설명합니다.
+
+  --seq-len 1,3,10   시퀀스 길이들 (기본값 1,3,10)
+  --hidden 2,4,8     은닉 크기(hidden_size)들 (기본값 2,4,8)
+  --input-size I     x_t 하나의 특성 수 (기본값 1; 모든 특성이 t)
+  --seed N           모든 실행의 가중치 시드 (기본값: 무작위)`,
+    batch: `실습 2: 여러 시퀀스(시퀀스 n은 [1+n, 2+n, …])를 배치 하나로 nn.RNN(1, 2)에 넣고,
+output과 h_n의 각 축을 설명하며, output의 마지막 타임스텝이 h_n과 같은지, 각 시퀀스를
+따로 실행해도 같은 숫자가 나오는지 확인합니다.
+
+  --batch N                         시퀀스 개수 (기본값 4)
+  --seq-len L                       각 시퀀스의 길이 (기본값 3)
+  --batch-first | --no-batch-first  입력 배치 순서 (기본값: 강의처럼 batch-first)
+  --seed N                          가중치 시드 (기본값: 무작위)`,
+    params: `실습 3: nn.RNN의 파라미터마다 이름, shape, 원소 수, 수식
+h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 개수와 그 공식,
+작은 파라미터의 값을 출력합니다.
+
+  --input-size I     기본값 1
+  --hidden H         기본값 2
+  --layers K         층 수, 기본값 1
+  --bidirectional    역방향 추가 (양방향)
+  --seed N           가중치 시드 (기본값: 무작위)`,
+    trace: `강의의 "RNN 시퀀스 처리 흐름" 표: 타임스텝마다 한 행에 t, x_t, h_{t-1}, h_t를
+보여 주며, rnn.step()을 한 번에 한 스텝씩 호출해 계산합니다.
+
+  --input 1,2,3   시퀀스 (input_size 1; 기본값 1,2,3)
+  --head          출력 y_t = W_hy h_t + b_y 추가 (nn.Linear(2, 1))
+  --seed N        가중치 시드 (기본값: 무작위)`,
+    run: `학습한 모델을 입력에 실행하고 {"output", "h_n", "outputShape", "hNShape"}를 JSON으로
+씁니다. 모델의 크기는 state_dict에서 읽습니다.
+
+  --weights FILE       .safetensors 파일 (예: safetensors.torch.save_file(model.state_dict(), FILE))
+  --input FILE         JSON 중첩 배열, float32 .npy 파일, 또는 표준 입력을 뜻하는 -
+  --batch-first        입력이 (batch, seq_len, input_size) 순서 (state_dict에는 없는 정보)
+  --nonlinearity F     tanh (기본값), relu, sigmoid (state_dict에는 없는 정보)
+  --prefix P           RNN 키의 접두사, 예: "rnn." (기본값: 키에서 찾음)
+  --out FILE           표준 출력 대신 이 파일에 씀 (--allow-write=FILE 필요)`,
+    check: `이 런타임을 PyTorch에서 저장한 결과와 비교합니다: run처럼 모델을 실행하고
+output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오차보다 크면 종료 코드 1.
+
+  --weights, --input, --batch-first, --nonlinearity, --prefix   run과 같음
+  --expected FILE      PyTorch에서 저장한 JSON {"output": [...], "h_n": [...]}
+  --atol X             허용 오차 (기본값 1e-5)`,
+    bench: `처리량을 빠르게 측정합니다: 표준 워크로드마다 forward를 몇 번 실행해 시간을 잽니다
+(batch-first, tanh, float32; bench/workloads.ts 참고). 정밀한 측정은 deno task bench.
+
+  --workload W0,W2   측정할 워크로드 (기본값: 전부, W0,W1,W2,W3,W4)`,
+    help: `전체 도움말, 또는 명령 하나의 옵션을 출력합니다: help <명령>.`,
+  },
+  error: (message) => `오류: ${message}`,
+  seeHelp: (command) => `(참고: deno run cli.ts ${command} --help)`,
+  unknownCommand: (name) => `알 수 없는 명령 "${name}"`,
+  unknownOption: (option, command) => `${command}에는 ${option} 옵션이 없습니다`,
+  missingValue: (option) => `${option}에 값이 필요합니다`,
+  noValue: (option) => `${option}은(는) 값을 받지 않습니다`,
+  missingOption: (option) => `${option}이(가) 필요합니다`,
+  unexpected: (arg) => `예상하지 못한 인자 "${arg}"`,
+  badInt: (option, value) => `${option}은(는) 양의 정수여야 합니다: "${value}"을(를) 받음`,
+  badInts: (option, value) =>
+    `${option}은(는) 쉼표로 구분한 양의 정수여야 합니다 (예: 1,3,10): "${value}"을(를) 받음`,
+  badNumbers: (option, value) =>
+    `${option}은(는) 쉼표로 구분한 숫자여야 합니다 (예: 1,2,3): "${value}"을(를) 받음`,
+  badNumber: (option, value) => `${option}은(는) 0 이상의 숫자여야 합니다: "${value}"을(를) 받음`,
+  badSeed: (option, value) =>
+    `${option}은(는) torch.manual_seed처럼 -2^63부터 2^64 - 1까지의 정수여야 합니다: "${value}"을(를) 받음`,
+  badChoice: (option, value, choices) =>
+    `${option}은(는) ${choices.join(", ")} 중 하나여야 합니다: "${value}"을(를) 받음`,
+  needRead: (path) => `${path}을(를) 읽을 수 없습니다: --allow-read=${path}를 붙여 실행하세요`,
+  needWrite: (path) => `${path}에 쓸 수 없습니다: --allow-write=${path}를 붙여 실행하세요`,
+  notFound: (path) => `${path}을(를) 읽을 수 없습니다: 파일이 없습니다`,
+  cannotRead: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
+  cannotWrite: (path, message) => `${path}에 쓸 수 없습니다: ${message}`,
+  badWeights: (path, message) => `${path}에서 모델을 불러올 수 없습니다: ${message}`,
+  badInput: (path, message) =>
+    `입력${path === "-" ? "(표준 입력)" : ` ${path}`}을(를) 읽을 수 없습니다: ${message}`,
+  badExpected: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
+  forwardFailed: (message) => `이 입력으로 모델을 실행할 수 없습니다: ${message}`,
+  missingKey: (key) =>
+    `"${key}" 배열이 없습니다 ({"output": [...], "h_n": [...]} 형식이어야 합니다)`,
+  shapeMismatch: (name, ours, theirs, path) =>
+    `${name}의 shape이 여기서는 ${ours}, ${path}에서는 ${theirs}입니다 (--batch-first와 파일이 맞는지 확인하세요)`,
+  npyHeader: "이 리더가 이해하는 .npy 파일이 아닙니다 (버전 1–3, dict 헤더)",
+  npyDtype: (descr) =>
+    `float32 리틀 엔디언 .npy ('<f4')만 읽습니다: '${descr}'을(를) 받음; x.astype(np.float32)로 저장하세요`,
+  npyFortran: "Fortran 순서의 .npy는 읽지 않습니다: np.ascontiguousarray(x)로 저장하세요",
+  npySize: (expected, got) =>
+    `데이터가 ${got}바이트인데 헤더의 shape에는 ${expected}바이트가 필요합니다`,
+  seedDrawn: (seed) =>
+    `시드 ${seed}을(를) 무작위로 뽑았습니다: 같은 실행을 다시 하려면 --seed ${seed}를 붙이세요`,
+  seedGiven: (seed) => `시드 ${seed}`,
+  example: {
+    header: (seed) => [
+      "# 강의 예제: x = [[[1.0], [2.0], [3.0]]]  (batch=1, seq=3, input=1)",
+      `# rnn = nn.RNN(input_size=1, hidden_size=2, batch_first=True), 가중치는 torch.manual_seed(${seed}) 직후와 같음`,
+    ],
+    gradFn: "# PyTorch는 같은 숫자 뒤에 grad_fn=<TransposeBackward1>(output)과 " +
+      "grad_fn=<StackBackward0>(h_n)을 덧붙입니다: autograd가 계산 과정을 기록한 것으로, " +
+      "추론만 하는 여기서는 기록하지 않습니다.",
+    lastStep:
+      "# output[:, -1]은 h_n[-1]과 같습니다: 마지막 타임스텝의 출력이 곧 최종 은닉 상태 h_3입니다.",
+    python: "# PyTorch에서 같은 코드 (이 숫자들을 그대로 출력합니다):",
+  },
+  explore: {
+    header: (inputSize, seed) =>
+      `x: 시퀀스 하나 (배치 1, batch_first=True), t = 1..시퀀스 길이에 대해 x_t = t${
+        inputSize > 1 ? ` (특성 ${inputSize}개 모두)` : ""
+      }; 모든 실행이 시드 ${seed}에서 가중치를 뽑으므로 hidden_size가 같은 실행끼리는 가중치가 같습니다`,
+    run: (seqLen, hidden, output, hN) =>
+      `시퀀스 길이=${seqLen}, hidden_size=${hidden}: output ${output}, h_n ${hN}`,
+    hN: "  최종 은닉 상태 h_n = ",
+    first: (output, hN) =>
+      `  → output은 (batch, seq_len, hidden_size) = ${output}; h_n은 (num_layers, batch, hidden_size) = ${hN}`,
+    seqLen: (from, to, hN, rows, diff) =>
+      `  → 시퀀스 길이 ${from} → ${to}: output의 축 1이 ${from}에서 ${to}까지 늘었습니다. 타임스텝마다 h_t가 하나씩 ` +
+      `나오기 때문입니다. h_n은 ${hN} 그대로입니다: 마지막 타임스텝 뒤의 은닉 상태 하나뿐이니까요. ` +
+      `가중치가 같으므로 output의 앞 ${rows}개 행은 변하지 않습니다 (최대 |차이| ${diff}): ` +
+      `스텝 t는 x_1..x_t만 봅니다.`,
+    hidden: (from, to, inputSize) =>
+      `  → hidden_size ${from} → ${to}: output과 h_n의 마지막 축 크기가 이제 ${to}입니다 ` +
+      `(hidden_size가 정합니다). W_ih는 ${to}×${inputSize}, W_hh는 ${to}×${to}인 새 가중치라서 ` +
+      `숫자는 처음부터 달라집니다.`,
+    summary: "정리: output은 시퀀스 길이에 따라 커지고 (스텝마다 한 행), h_n은 그렇지 않습니다 " +
+      "(마지막 스텝만). hidden_size는 둘 다의 마지막 축을 정합니다.",
+    python: "PyTorch에서 실행 하나:",
+  },
+  batch: {
+    header: (n, l, batchFirst) =>
+      `길이 ${l}인 시퀀스 ${n}개를 배치 하나로 nn.RNN(input_size=1, hidden_size=2, ` +
+      `batch_first=${py(batchFirst)})에 넣습니다; 시퀀스 n (0부터)은 [1+n, 2+n, …, ${l}+n]`,
+    input: (shape, batchFirst) =>
+      `x: ${shape} = ${
+        batchFirst ? "(배치 N, 시퀀스 길이 L, input_size)" : "(시퀀스 길이 L, 배치 N, input_size)"
+      }`,
+    outputAxes: (shape, n, l, h, batchFirst) => {
+      const batch = `N = ${n}: 배치 안의 몇 번째 시퀀스인지`;
+      const time = `L = ${l}: 몇 번째 타임스텝 t인지`;
+      return [
+        `output: ${shape}`,
+        `  축 0, ${batchFirst ? batch : time}`,
+        `  축 1, ${batchFirst ? time : batch}`,
+        `  축 2, H = ${h}: 은닉 상태의 특성 (양방향이면 D·H)`,
+        `  output${batchFirst ? "[n, t]" : "[t, n]"} = 시퀀스 n의 h_t (마지막 층의 것)`,
+      ];
+    },
+    hNAxes: (shape, n, h) => [
+      `h_n: ${shape}`,
+      "  축 0, num_layers·D = 1: 층과 방향마다 최종 상태 하나; batch_first와 상관없이 늘 맨 앞",
+      `  축 1, N = ${n}: 몇 번째 시퀀스인지`,
+      `  축 2, H = ${h}: 은닉 상태의 특성`,
+    ],
+    checks: "확인:",
+    lastStep: (batchFirst, diff, ok) =>
+      `  ${batchFirst ? "output[:, -1]" : "output[-1]"} == h_n[-1]: 최대 |차이| ${diff} ${
+        ok ? "✓" : "✗"
+      } (마지막 타임스텝의 출력이 곧 최종 은닉 상태)`,
+    alone: (diff, ok) =>
+      `  시퀀스를 하나씩 따로 (배치 1로) 실행해도 output과 h_n이 같음: 최대 |차이| ${diff} ${
+        ok ? "✓" : "✗"
+      } (배치 안의 시퀀스들은 섞이지 않고 가중치만 공유)`,
+    python: "PyTorch에서:",
+  },
+  params: {
+    header: (module) => `${module}: h_t = tanh(W_x x_t + W_h h_{t-1} + b)`,
+    names:
+      "  torch의 이름으로는: W_x = weight_ih, W_h = weight_hh, b = bias_ih + bias_hh (층마다, 방향마다)",
+    columns: ["이름", "shape", "개수", "역할"],
+    role: (kind, layer, reverse) => {
+      const text = {
+        ih: layer === 0
+          ? "W_x: 입력 x_t에 곱함"
+          : `층 ${layer}의 W_x: 층 ${layer - 1}의 출력 h_t에 곱함`,
+        hh: "W_h: h_{t-1}에 곱함, 모든 스텝에서 같은 값 (가중치 공유)",
+        bih: "b의 첫 부분: b = b_ih + b_hh (torch는 편향을 둘 두지만 합만 의미가 있음)",
+        bhh: "b의 둘째 부분",
+      }[kind];
+      return reverse ? `${text}; 역방향 (x_T … x_1 순서로 읽음)` : text;
+    },
+    total: (total) => `전체: 파라미터 ${total}개`,
+    formula: (formula, numbers, total) => [
+      `  = ${formula}`,
+      `  = ${numbers} = ${total}`,
+      "  (D는 양방향이면 2, 아니면 1; 둘째 층부터는 아래 층의 D·H개 특성을 입력으로 받음)",
+    ],
+    values: "값 (원소 50개 이하인 파라미터), PyTorch가 p.data를 출력하는 형식으로:",
+    hidden: (name, count) => `${name}: 원소 ${count}개, 생략`,
+    python: "PyTorch에서:",
+  },
+  trace: {
+    equation: "h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)   (강의의 W_x, W_h, b)",
+    head: "y_t = W_hy h_t + b_y   (W_hy = fc.weight, b_y = fc.bias, nn.Linear(2, 1)의 것)",
+    header: (head) =>
+      `nn.RNN(input_size=1, hidden_size=2, batch_first=True)${
+        head ? " + nn.Linear(2, 1)" : ""
+      }; h_0 = 0; 한 행이 rnn.step() 한 번`,
+    columns: ["시점 t", "입력 x_t", "이전 상태 h_{t-1}", "새로운 상태 h_t", "출력 y_t"],
+    footer: (steps, diff) =>
+      `모든 스텝에서 같은 W_ih, W_hh, b를 씁니다 (가중치 공유). h_${steps}가 곧 h_n입니다: ` +
+      `시퀀스 전체에 대한 forward()의 h_n과 같습니다 (최대 |차이| ${diff}).`,
+    python: "PyTorch에서:",
+  },
+  run: {
+    wrote: (path, output, hN) => `output ${output}과 h_n ${hN}을 ${path}에 썼습니다`,
+  },
+  check: {
+    line: (name, shape, error, ok, atol) =>
+      `${name.padEnd(7)}${shape.padEnd(14)} 최대 |오차| ${error} ${
+        ok ? "✓ ≤" : "✗ >"
+      } atol ${atol}`,
+    ok: (atol) => `atol ${atol} 이내: 이 런타임이 PyTorch와 같은 output과 h_n을 냅니다`,
+    failed: (names, atol) => `확인 실패: ${names}이(가) atol ${atol}을 넘습니다`,
+  },
+  bench: {
+    header: (simd, deno, target) =>
+      `워크로드마다 forward 한 번 (batch-first, tanh, float32, h_0 = 0); simd ${simd}, Deno ${deno}, ${target}`,
+    columns: [
+      "워크로드",
+      "N",
+      "L",
+      "H_in",
+      "H",
+      "층",
+      "D",
+      "ms/forward",
+      "GFLOP/s",
+      "스텝/s",
+      "반복",
+    ],
+    note: "GFLOP/s는 층과 방향마다 2·L·N·(H_in·H + H·H)로 셉니다; 스텝은 시퀀스 하나의 " +
+      "타임스텝 하나입니다 (forward 한 번에 L·N). 빠른 측정이며, 정밀한 측정은 deno task bench.",
+    progress: (name, rep) => `${name}: forward ${rep}번…`,
+  },
+};
+
+/** The text of each language. */
+export const TEXT: Record<Lang, Text> = { en, ko };

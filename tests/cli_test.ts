@@ -1,0 +1,401 @@
+// cli.ts, spawned as a user runs it: `deno run --no-prompt` with no permission
+// unless the command needs one. Fixtures: tests/fixtures/random/lecture.json
+// (torch's example output), tests/fixtures/safetensors/ (a trained model) and
+// tests/fixtures/cli/ from tests/fixtures/make_cli_fixtures.py.
+
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+const FIXTURES = "tests/fixtures";
+const WEIGHTS = `${FIXTURES}/safetensors/model_f32.safetensors`;
+const INPUT = `${FIXTURES}/cli/input.json`;
+const REF = `${FIXTURES}/cli/ref.json`;
+const READ = `--allow-read=${FIXTURES}`;
+const HANGUL = /[\uac00-\ud7a3]/;
+
+const lecture = JSON.parse(Deno.readTextFileSync(new URL(`${FIXTURES}/random/lecture.json`, ROOT)));
+const expected = JSON.parse(
+  Deno.readTextFileSync(new URL(`${FIXTURES}/safetensors/expected.json`, ROOT)),
+).rnn;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run --no-prompt [permissions] cli.ts args` from the repo root. */
+async function cli(
+  args: string[],
+  { permissions = [], stdin, env = {} }: {
+    permissions?: string[];
+    stdin?: string;
+    env?: Record<string, string>;
+  } = {},
+): Promise<Result> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", ...permissions, "cli.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", LANG: "C", ...env },
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const { code, stdout, stderr } = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code, stdout: decode(stdout), stderr: decode(stderr) };
+}
+
+function ok(result: Result, label: string): Result {
+  assert.equal(result.code, 0, `${label}: exit ${result.code}, stderr: ${result.stderr}`);
+  return result;
+}
+
+function json(result: Result, label: string) {
+  return JSON.parse(ok(result, label).stdout);
+}
+
+/** Exit 1 with exactly one line on stderr and no stack trace. */
+function runtimeError(result: Result, label: string, pattern: RegExp): void {
+  assert.equal(result.code, 1, `${label}: exit ${result.code}, stderr: ${result.stderr}`);
+  const lines = result.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `${label}: stderr is not one line: ${result.stderr}`);
+  assert.match(lines[0], pattern, label);
+  assert.doesNotMatch(result.stderr, /\bat .*\.ts:\d+/, `${label}: a stack trace`);
+}
+
+function floats(bits: number[]): number[] {
+  return Array.from(new Float32Array(new Uint32Array(bits).buffer));
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+const flat = (nested: unknown): number[] => (nested as number[]).flat(Infinity) as number[];
+
+Deno.test("cli example --seed 0 prints torch's output and h_n for manual_seed(0), with no permission", async () => {
+  const { stdout, stderr } = ok(await cli(["example", "--seed", "0"]), "example");
+  assert.equal(stderr, "");
+  assert.ok(stdout.includes("output shape: torch.Size([1, 3, 2])\n"), stdout);
+  assert.ok(stdout.includes(`output: ${lecture.outputStrNoGrad}\n`), stdout);
+  assert.ok(stdout.includes(`h_n: ${lecture.hNStrNoGrad}\n`), stdout);
+  assert.match(stdout, /grad_fn=<TransposeBackward1>/);
+  assert.match(stdout, /^torch\.manual_seed\(0\)$/m);
+  assert.match(stdout, /^rnn = nn\.RNN\(input_size=1, hidden_size=2, batch_first=True\)$/m);
+});
+
+Deno.test("cli example without --seed says which seed it drew, and --seed repeats the run", async () => {
+  const first = ok(await cli(["example"]), "example").stdout;
+  const seed = first.match(/seed (\d+) was drawn at random: add --seed \1/)?.[1];
+  assert.ok(seed, first);
+  const again = ok(await cli(["example", "--seed", seed]), "example --seed").stdout;
+  const numbers = (text: string) => text.slice(text.indexOf("output shape:"), text.indexOf("h_n:"));
+  assert.equal(numbers(again), numbers(first));
+});
+
+Deno.test("cli --json output of every lesson command parses and has torch's shapes", async () => {
+  const [example, explore, batch, seqFirst, params, bidir, trace, bench] = await Promise.all([
+    cli(["example", "--seed", "0", "--json"]),
+    cli(["explore", "--seq-len", "1,3", "--hidden", "2,5", "--input-size", "2", "--json"]),
+    cli(["batch", "--seed", "1", "--json"]),
+    cli(["batch", "--batch", "3", "--seq-len", "5", "--no-batch-first", "--json"]),
+    cli(["params", "--seed", "0", "--json"]),
+    cli([
+      "params",
+      "--input-size",
+      "3",
+      "--hidden",
+      "4",
+      "--layers",
+      "2",
+      "--bidirectional",
+      "--json",
+    ]),
+    cli(["trace", "--seed", "0", "--head", "--json"]),
+    cli(["bench", "--workload", "W0", "--json"]),
+  ]);
+
+  const e = json(example, "example");
+  assert.equal(e.seed, "0");
+  assert.deepEqual([e.outputShape, e.hNShape], [[1, 3, 2], [1, 1, 2]]);
+  assert.equal(e.outputStr, lecture.outputStrNoGrad);
+  assert.equal(e.hNStr, lecture.hNStrNoGrad);
+  assert.ok(maxAbsDiff(flat(e.output), floats(lecture.output.bits)) <= 1e-6);
+
+  const x = json(explore, "explore");
+  assert.deepEqual(
+    x.runs.map((r: { outputShape: number[]; hNShape: number[] }) => [r.outputShape, r.hNShape]),
+    [[[1, 1, 2], [1, 1, 2]], [[1, 3, 2], [1, 1, 2]], [[1, 1, 5], [1, 1, 5]], [[1, 3, 5], [
+      1,
+      1,
+      5,
+    ]]],
+  );
+  assert.ok(x.runs[1].prefixMaxAbsDiff <= 1e-6 && x.runs[3].prefixMaxAbsDiff <= 1e-6);
+  assert.equal(x.runs[2].prefixMaxAbsDiff, undefined);
+
+  const b = json(batch, "batch");
+  assert.deepEqual([b.inputShape, b.outputShape, b.hNShape], [[4, 3, 1], [4, 3, 2], [1, 4, 2]]);
+  assert.ok(b.checks.lastStepMaxAbsDiff <= 1e-6 && b.checks.aloneMaxAbsDiff <= 1e-6, batch.stdout);
+  const s = json(seqFirst, "batch --no-batch-first");
+  assert.deepEqual([s.inputShape, s.outputShape, s.hNShape], [[5, 3, 1], [5, 3, 2], [1, 3, 2]]);
+  assert.ok(s.checks.lastStepMaxAbsDiff <= 1e-6 && s.checks.aloneMaxAbsDiff <= 1e-6);
+
+  const p = json(params, "params");
+  assert.deepEqual(
+    p.parameters.map((q: { name: string; shape: number[]; count: number }) => [q.name, q.shape]),
+    [["weight_ih_l0", [2, 1]], ["weight_hh_l0", [2, 2]], ["bias_ih_l0", [2]], ["bias_hh_l0", [2]]],
+  );
+  assert.equal(p.total, 10);
+  for (const q of p.parameters) {
+    assert.ok(maxAbsDiff(flat(q.values), floats(lecture.stateDict[q.name].bits)) === 0, q.name);
+  }
+  const q = json(bidir, "params --bidirectional");
+  const [D, H, I, L] = [2, 4, 3, 2];
+  assert.equal(q.total, D * (H * I + H * H + 2 * H) + (L - 1) * D * (H * D * H + H * H + 2 * H));
+  assert.equal(q.parameters.length, 16);
+  assert.equal(
+    q.total,
+    q.parameters.reduce((sum: number, r: { count: number }) => sum + r.count, 0),
+  );
+
+  const t = json(trace, "trace");
+  assert.equal(t.steps.length, 3);
+  assert.deepEqual(t.steps[0].hPrev, [0, 0]);
+  const rows = floats(lecture.output.bits);
+  t.steps.forEach((step: { h: number[]; hPrev: number[]; y: number[] }, i: number) => {
+    assert.ok(maxAbsDiff(step.h, rows.slice(2 * i, 2 * i + 2)) <= 1e-6, `h_${i + 1}`);
+    assert.equal(step.y.length, 1);
+    if (i > 0) assert.deepEqual(step.hPrev, t.steps[i - 1].h);
+  });
+  assert.ok(t.stepVsForwardMaxAbsDiff <= 1e-6);
+
+  const w = json(bench, "bench");
+  assert.deepEqual(w.results.map((r: { name: string }) => r.name), ["W0"]);
+  assert.ok(w.results[0].msPerForward > 0 && w.results[0].gflops > 0 && w.results[0].reps >= 3);
+});
+
+Deno.test("cli text output of params matches what PyTorch prints for named_parameters()", async () => {
+  const { stdout } = ok(await cli(["params", "--seed", "0"]), "params");
+  for (const [name, text] of Object.entries(lecture.stateDictStr)) {
+    assert.ok(stdout.includes(`\n${name} ${text}\n`), `${name} in:\n${stdout}`);
+  }
+  assert.match(stdout, /total: 10 parameters/);
+});
+
+Deno.test("cli usage errors exit 2 with a message and the usage line on stderr", async () => {
+  const cases = [
+    ["frobnicate"],
+    ["example", "--frob"],
+    ["example", "--seed"],
+    ["example", "--seed", "1.5"],
+    ["example", "--seed", "18446744073709551616"],
+    ["example", "extra"],
+    ["explore", "--seq-len", "1,0,3"],
+    ["explore", "--hidden=two"],
+    ["batch", "--batch", "-3"],
+    ["batch", "--batch-first=yes"],
+    ["params", "--layers", "0"],
+    ["trace", "--input", "1,,2"],
+    ["run", "--input", INPUT],
+    ["check", "--weights", WEIGHTS, "--input", INPUT],
+    ["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", REF, "--atol", "-1"],
+    ["run", "--weights", WEIGHTS, "--input", INPUT, "--nonlinearity", "gelu"],
+    ["bench", "--workload", "W9"],
+    ["example", "--lang", "fr"],
+    ["help", "nope"],
+  ];
+  const results = await Promise.all(cases.map((args) => cli(args)));
+  results.forEach(({ code, stdout, stderr }, i) => {
+    const label = cases[i].join(" ");
+    assert.equal(code, 2, `${label}: exit ${code}, stderr ${stderr}`);
+    assert.equal(stdout, "", label);
+    assert.match(stderr, /^error: .+\nusage: /, label);
+  });
+});
+
+Deno.test("cli --help of every command, and help <command>, print its usage and exit 0", async () => {
+  const commands = ["example", "explore", "batch", "params", "trace", "run", "check", "bench"];
+  const results = await Promise.all([
+    ...commands.map((c) => cli([c, "--help"])),
+    cli(["help", "trace"]),
+    cli(["--help"]),
+    cli([]),
+  ]);
+  results.forEach((result, i) => {
+    const { stdout } = ok(result, `help ${i}`);
+    assert.match(stdout, /usage: /);
+    if (i < commands.length) assert.match(stdout, new RegExp(`cli\\.ts ${commands[i]}`));
+  });
+  assert.match(results.at(-1)!.stdout, /commands:/);
+});
+
+Deno.test("cli --lang ko explains in Korean; LANG counts only when env permission is granted", async () => {
+  const lessons = [
+    ["example", "--seed", "0"],
+    ["explore", "--seq-len", "2,3", "--hidden", "2"],
+    ["batch"],
+    ["params"],
+    ["trace", "--head"],
+    ["bench", "--workload", "W0"],
+    ["example", "--help"],
+  ];
+  const [withLang, usage, fromEnv, withoutPermission] = await Promise.all([
+    Promise.all(lessons.map((args) => cli([...args, "--lang", "ko"]))),
+    cli(["explore", "--lang=ko", "--seq-len", "x"]),
+    cli(["batch"], { permissions: ["--allow-env=LANG"], env: { LANG: "ko_KR.UTF-8" } }),
+    cli(["batch"], { env: { LANG: "ko_KR.UTF-8" } }),
+  ]);
+  withLang.forEach((result, i) => {
+    assert.match(ok(result, lessons[i].join(" ")).stdout, HANGUL, lessons[i].join(" "));
+  });
+  const example = withLang[0].stdout;
+  assert.ok(example.includes(`output: ${lecture.outputStrNoGrad}\n`), "ko keeps torch's lines");
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /^오류: /);
+  assert.match(ok(fromEnv, "LANG=ko").stdout, HANGUL);
+  assert.doesNotMatch(ok(withoutPermission, "LANG=ko without env").stdout, HANGUL);
+});
+
+Deno.test("cli runtime errors exit 1 with one line on stderr; --debug adds the stack", async () => {
+  const [missing, tooBig, debug, notWeights, f64, shapes] = await Promise.all([
+    cli(["run", "--weights", `${FIXTURES}/cli/nope.safetensors`, "--input", INPUT], {
+      permissions: [READ],
+    }),
+    cli(["params", "--hidden", "70000", "--layers", "2"]),
+    cli(["params", "--hidden", "70000", "--layers", "2", "--debug"]),
+    cli(["run", "--weights", REF, "--input", INPUT], { permissions: [READ] }),
+    cli(["run", "--weights", WEIGHTS, "--input", `${FIXTURES}/cli/input_f64.npy`], {
+      permissions: [READ],
+    }),
+    cli(["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", REF], {
+      permissions: [READ],
+    }),
+  ]);
+  runtimeError(missing, "missing file", /^error: cannot read .*nope\.safetensors: no such file$/);
+  runtimeError(tooBig, "too big", /^error: these sizes need \d+ parameters/);
+  assert.equal(debug.code, 1);
+  assert.match(debug.stderr, /RangeError[^]*\bat .*rnn\.ts:\d+/);
+  runtimeError(notWeights, "not safetensors", /^error: cannot load a model from .*ref\.json: /);
+  runtimeError(f64, "float64 npy", /'<f8'.*astype\(np\.float32\)/);
+  runtimeError(shapes, "seq-first layout", /h_n has shape \[4, 4, 5\] here but \[4, 2, 5\]/);
+});
+
+Deno.test("cli run reads a safetensors model and a .json, .npy or stdin input, giving torch's output", async () => {
+  const args = ["--weights", WEIGHTS, "--batch-first"];
+  const [fromJson, fromNpy, fromStdin] = await Promise.all([
+    cli(["run", ...args, "--input", INPUT], { permissions: [READ] }),
+    cli(["run", ...args, "--input", `${FIXTURES}/cli/input.npy`], { permissions: [READ] }),
+    cli(["run", ...args, "--input", "-"], {
+      permissions: [READ],
+      stdin: Deno.readTextFileSync(new URL(INPUT, ROOT)),
+    }),
+  ]);
+  const result = json(fromJson, "run json");
+  assert.deepEqual(result.outputShape, expected.output.shape);
+  assert.deepEqual(result.hNShape, expected.hN.shape);
+  assert.ok(maxAbsDiff(flat(result.output), expected.output.data) <= 1e-5);
+  assert.ok(maxAbsDiff(flat(result.h_n), expected.hN.data) <= 1e-5);
+  assert.deepEqual(json(fromNpy, "run npy"), result);
+  assert.deepEqual(json(fromStdin, "run stdin"), result);
+});
+
+Deno.test("cli run without read permission says which --allow-read to add, and --out needs --allow-write", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/out.json`;
+  try {
+    const args = ["run", "--weights", WEIGHTS, "--input", INPUT, "--batch-first"];
+    const [noRead, noWrite, written] = await Promise.all([
+      cli(args),
+      cli([...args, "--out", out], { permissions: [READ] }),
+      cli([...args, "--out", out, "--json"], { permissions: [READ, `--allow-write=${out}`] }),
+    ]);
+    runtimeError(noRead, "no read", /^error: cannot read .*: run with --allow-read=/);
+    assert.equal(noRead.stdout, "");
+    runtimeError(noWrite, "no write", /^error: cannot write .*: run with --allow-write=/);
+    assert.deepEqual(json(written, "run --out").outputShape, expected.output.shape);
+    const file = JSON.parse(await Deno.readTextFile(out));
+    assert.ok(maxAbsDiff(flat(file.output), expected.output.data) <= 1e-5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli check passes against PyTorch's dump and exits 1 outside the tolerance", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const reference = JSON.parse(Deno.readTextFileSync(new URL(REF, ROOT)));
+    reference.h_n[0][0][0] += 1e-3;
+    const off = `${dir}/off.json`;
+    await Deno.writeTextFile(off, JSON.stringify(reference));
+    const args = ["check", "--weights", WEIGHTS, "--input", INPUT, "--batch-first"];
+    const read = [`--allow-read=${FIXTURES},${dir}`];
+    const [pass, passJson, fail, loose] = await Promise.all([
+      cli([...args, "--expected", REF], { permissions: read }),
+      cli([...args, "--expected", REF, "--json"], { permissions: read }),
+      cli([...args, "--expected", off, "--json"], { permissions: read }),
+      cli([...args, "--expected", off, "--atol", "1e-2"], { permissions: read }),
+    ]);
+    assert.match(ok(pass, "check").stdout, /^output .*✓[^]*^h_n .*✓/m);
+    const report = json(passJson, "check --json");
+    assert.equal(report.ok, true);
+    assert.ok(report.output.maxAbsError <= 1e-5 && report.h_n.maxAbsError <= 1e-5);
+    assert.equal(fail.code, 1);
+    const failed = JSON.parse(fail.stdout);
+    assert.equal(failed.ok, false);
+    assert.ok(failed.h_n.maxAbsError > 9e-4 && failed.output.maxAbsError <= 1e-5);
+    assert.match(fail.stderr, /^error: check failed: h_n outside atol 1e-5\n$/);
+    ok(loose, "check --atol 1e-2");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli example runs from an http URL with only --allow-import", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      try {
+        const body = await Deno.readFile(new URL(`.${new URL(request.url).pathname}`, ROOT));
+        return new Response(body, { headers: { "content-type": "application/typescript" } });
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    },
+  );
+  const host = `127.0.0.1:${server.addr.port}`;
+  const cwd = await Deno.makeTempDir();
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        `--allow-import=${host}`,
+        `http://${host}/cli.ts`,
+        "example",
+        "--seed",
+        "0",
+      ],
+      cwd,
+      env: { DENO_DIR: `${cwd}/deno_dir`, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    assert.ok(out.includes(`output: ${lecture.outputStrNoGrad}\n`), out);
+    assert.ok(out.includes(`h_n: ${lecture.hNStrNoGrad}\n`), out);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
