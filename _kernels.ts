@@ -307,7 +307,10 @@ export class RnnKernel {
     const { exports, i32 } = this.#kernel;
     const plan = this.#plan / 4;
     const second = this.#second;
-    if (second?.available) {
+    const batch = i32[plan + PLAN.batch], hidden = this.#geometry.hiddenSize;
+    // Below about N·H² = 65536 per step, waking the Worker and meeting it at every
+    // step costs more than half the work saves.
+    if (second?.available && batch * hidden * hidden >= 65536) {
       i32[plan + PLAN.threads] = 2;
       const job = second.start(this.#plan);
       const status = exports.rnnForward(this.#plan, 0);

@@ -9,6 +9,10 @@ const DONE = 1; // set to the job's number by the Worker when its half is done
 const STATUS = 2; // the Worker's rnnForward result: 0, or 1 for a barrier timeout
 const PLAN = 3; // the plan's address
 
+// Taken when this module loads: some npm packages (onnxruntime-web among them)
+// later replace globalThis.Worker with Node's worker_threads class.
+const NativeWorker = globalThis.Worker;
+
 /** Bytes of the control block the caller reserves in shared memory. */
 export const CONTROL_BYTES = 16;
 
@@ -46,7 +50,7 @@ export class SecondThread {
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
     this.#words = new Int32Array(memory.buffer, control, 4);
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
-    this.#worker = new Worker(url, { type: "module" });
+    this.#worker = new NativeWorker(url, { type: "module" });
     URL.revokeObjectURL(url);
     this.ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = () => {

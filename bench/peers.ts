@@ -1,7 +1,7 @@
 // Our RNN against onnxruntime-web (WASM backend, SIMD, 1 thread) on W0–W4.
 //
 //   deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W1,W3]
-//     [--simd relaxed|strict]
+//     [--simd relaxed|strict] [--threads 2]
 //
 // Per workload, our RNN is built with random weights and onnxruntime-web gets
 // an ONNX model of it built in code (bench/_onnx_model.ts: one ONNX RNN node
@@ -16,22 +16,24 @@
 // --allow-read, and no network beyond Deno's own npm fetch. --allow-sys=cpus
 // (optional) names the CPU in the report.
 
+// mod.ts first: onnxruntime-web replaces globalThis.Worker when it loads.
+import { RNN, Tensor } from "../mod.ts";
 import * as ort from "onnxruntime-web";
 import { cpus } from "node:os";
-import { RNN, Tensor } from "../mod.ts";
 import { referenceForward } from "../_reference.ts";
 import { flops, WORKLOADS } from "./workloads.ts";
 import { onnxRnnModel } from "./_onnx_model.ts";
 
 const TOLERANCE = 1e-4;
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict]";
+  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict] [--threads 2]";
 
 interface Args {
   quick: boolean;
   json: boolean;
   only?: Set<string>;
   simd?: "relaxed" | "strict";
+  threads?: 1 | 2;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,7 +48,11 @@ function parseArgs(argv: string[]): Args {
     if (flag === "--quick") args.quick = true;
     else if (flag === "--json") args.json = true;
     else if (flag === "--only") args.only = new Set(value().toUpperCase().split(","));
-    else if (flag === "--simd") {
+    else if (flag === "--threads") {
+      const v = value();
+      if (v !== "1" && v !== "2") throw new Error(`bad --threads ${v}\n${USAGE}`);
+      args.threads = v === "2" ? 2 : 1;
+    } else if (flag === "--simd") {
       const v = value();
       if (v !== "relaxed" && v !== "strict") throw new Error(`bad --simd ${v}\n${USAGE}`);
       args.simd = v;
@@ -119,6 +125,8 @@ interface Result {
   oursIqrMs: [number, number];
   ortIqrMs: [number, number];
   ratio: number;
+  /** With --threads 2: the two-thread model, timed in the same rounds. */
+  twoThreadsMs?: number;
   oursGflops: number;
   ortGflops: number;
   rounds: number;
@@ -161,6 +169,10 @@ async function main() {
     const N = workload.batch, L = workload.seqLen, Hin = workload.options.inputSize;
     const rnn = new RNN({ ...workload.options, simd: args.simd });
     env.simd = rnn.simd;
+    // With --threads 2, a two-thread twin is timed in the same rounds (same weights).
+    const twin = args.threads === 2 ? new RNN({ ...workload.options, threads: 2 }) : undefined;
+    twin?.loadStateDict(rnn.stateDict());
+    await twin?.ready;
     const stateDict = rnn.stateDict();
     const onnx = onnxRnnModel(rnn, workload);
     const session = await ort.InferenceSession.create(onnx, {
@@ -212,6 +224,7 @@ async function main() {
         `%cFAIL: ${workload.name}: our RNN and onnxruntime-web disagree; not timing it`,
         "color: red; font-weight: bold",
       );
+      twin?.close();
       continue;
     }
 
@@ -233,11 +246,18 @@ async function main() {
     const kOrt = Math.max(1, Math.round(batchMs / tOrt));
     const roundMs = kOurs * tOurs + kOrt * tOrt;
     const rounds = Math.min(maxRounds, Math.max(minRounds, Math.floor(budgetMs / roundMs)));
-    const oursTimes: number[] = [], ortTimes: number[] = [];
+    const oursTimes: number[] = [], ortTimes: number[] = [], twinTimes: number[] = [];
     const timeOurs = () => {
       const t0 = performance.now();
       for (let i = 0; i < kOurs; i++) rnn.forward(input);
       oursTimes.push((performance.now() - t0) / kOurs);
+      if (!twin) return;
+      if (twin.forward(input)[0].data.some((v, i) => v !== output.data[i])) {
+        throw new Error(`${workload.name}: two threads differ from one`);
+      }
+      const t1 = performance.now();
+      for (let i = 0; i < kOurs; i++) twin.forward(input);
+      twinTimes.push((performance.now() - t1) / kOurs);
     };
     const timeOrt = async () => {
       const t0 = performance.now();
@@ -254,6 +274,7 @@ async function main() {
       }
     }
     await session.release();
+    twin?.close();
 
     const f = flops(workload);
     const oursMs = median(oursTimes), ortMs = median(ortTimes);
@@ -265,6 +286,7 @@ async function main() {
       oursIqrMs: [quantile(oursTimes, 0.25), quantile(oursTimes, 0.75)],
       ortIqrMs: [quantile(ortTimes, 0.25), quantile(ortTimes, 0.75)],
       ratio: ortMs / oursMs,
+      twoThreadsMs: twin ? median(twinTimes) : undefined,
       oursGflops: f / (oursMs * 1e6),
       ortGflops: f / (ortMs * 1e6),
       rounds,
@@ -332,7 +354,15 @@ function printTable(env: Record<string, unknown>, results: Result[]) {
     gflops(r.ortGflops),
     mib(r.memoryBytes),
     mib(r.ioWeightBytes),
+    ...(r.twoThreadsMs === undefined ? [] : [
+      fmtTime(r, r.twoThreadsMs),
+      `${(r.oursMs / r.twoThreadsMs).toFixed(2)}×`,
+      `${(r.ortMs / r.twoThreadsMs).toFixed(2)}×`,
+    ]),
   ]);
+  if (results.some((r) => r.twoThreadsMs !== undefined)) {
+    header.push("ours 2 threads", "2 vs 1 thread", "ort/ours 2 thr.");
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
     "| " +
