@@ -285,7 +285,7 @@ export class RnnKernel {
   ): KernelResult {
     const key = `${seqLen},${batch},${batchFirst}`;
     if (key !== this.#layoutKey) this.#layout(seqLen, batch, batchFirst, key);
-    const { f32, i32, exports } = this.#kernel;
+    const { f32, i32 } = this.#kernel;
     const regions = this.#regions;
     const { hiddenSize, numLayers, directions } = this.#geometry;
     f32.set(input, regions.input / 4);
