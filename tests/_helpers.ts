@@ -108,3 +108,42 @@ export function loadFixtures(folder: string): Fixture[] {
   }
   return fixtures.sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/**
+ * Serves the repository on 127.0.0.1 and runs `deno run <url of path> ...args`
+ * with no permission but --allow-import for that host, in an empty directory
+ * with a fresh DENO_DIR; returns the exit code and the decoded output.
+ */
+export async function runFromUrl(
+  path: string,
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const root = new URL("../", import.meta.url);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      try {
+        const body = await Deno.readFile(new URL(`.${new URL(request.url).pathname}`, root));
+        return new Response(body, { headers: { "content-type": "application/typescript" } });
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    },
+  );
+  const host = `127.0.0.1:${server.addr.port}`;
+  const cwd = await Deno.makeTempDir();
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", `--allow-import=${host}`, `http://${host}/${path}`, ...args],
+      cwd,
+      env: { DENO_DIR: `${cwd}/deno_dir`, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code, stdout: decode(stdout), stderr: decode(stderr) };
+  } finally {
+    await server.shutdown();
+    await Deno.remove(cwd, { recursive: true });
+  }
+}

@@ -4,6 +4,7 @@
 // tests/fixtures/cli/ from tests/fixtures/make_cli_fixtures.py.
 
 import assert from "node:assert/strict";
+import { runFromUrl } from "./_helpers.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const FIXTURES = "tests/fixtures";
@@ -361,41 +362,8 @@ Deno.test("cli check passes against PyTorch's dump and exits 1 outside the toler
 });
 
 Deno.test("cli example runs from an http URL with only --allow-import", async () => {
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    async (request) => {
-      try {
-        const body = await Deno.readFile(new URL(`.${new URL(request.url).pathname}`, ROOT));
-        return new Response(body, { headers: { "content-type": "application/typescript" } });
-      } catch {
-        return new Response("not found", { status: 404 });
-      }
-    },
-  );
-  const host = `127.0.0.1:${server.addr.port}`;
-  const cwd = await Deno.makeTempDir();
-  try {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        `--allow-import=${host}`,
-        `http://${host}/cli.ts`,
-        "example",
-        "--seed",
-        "0",
-      ],
-      cwd,
-      env: { DENO_DIR: `${cwd}/deno_dir`, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(stdout);
-    assert.equal(code, 0, new TextDecoder().decode(stderr));
-    assert.ok(out.includes(`output: ${lecture.outputStrNoGrad}\n`), out);
-    assert.ok(out.includes(`h_n: ${lecture.hNStrNoGrad}\n`), out);
-  } finally {
-    await server.shutdown();
-    await Deno.remove(cwd, { recursive: true });
-  }
+  const { code, stdout, stderr } = await runFromUrl("cli.ts", ["example", "--seed", "0"]);
+  assert.equal(code, 0, stderr);
+  assert.ok(stdout.includes(`output: ${lecture.outputStrNoGrad}\n`), stdout);
+  assert.ok(stdout.includes(`h_n: ${lecture.hNStrNoGrad}\n`), stdout);
 });
