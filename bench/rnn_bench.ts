@@ -3,7 +3,7 @@
 // GFLOP/s = the FLOP count in the group name / time per iteration.
 
 import { referenceForward } from "../_reference.ts";
-import { Tensor } from "../mod.ts";
+import { Linear, RNN, Tensor } from "../mod.ts";
 import { flops, setUp, WORKLOADS } from "./workloads.ts";
 
 for (const workload of WORKLOADS) {
@@ -60,5 +60,29 @@ for (const workload of WORKLOADS) {
     fn: () => {
       [, h] = rnn.step(chunk, h);
     },
+  });
+}
+
+// The two kernels alone, at W3's sizes, for their share of the SIMD ceiling (about 35 GFLOP/s
+// with relaxed_madd here): the input projection is a Linear over all L·N rows; the recurrence
+// dominates an RNN whose input has one feature.
+{
+  const rows = 64 * 256;
+  const projection = new Linear({ inFeatures: 256, outFeatures: 512 });
+  const x = Tensor.zeros([rows, 256]);
+  x.data.forEach((_, i) => x.data[i] = Math.sin(i));
+  Deno.bench({
+    name: `input projection ${rows}x256 · 256x512 (${
+      (2 * rows * 256 * 512 / 1e9).toFixed(2)
+    } GFLOP)`,
+    group: "kernels at W3 sizes",
+    fn: () => void projection.forward(x),
+  });
+  const recurrence = new RNN({ inputSize: 1, hiddenSize: 512 });
+  const steps = Tensor.zeros([64, 64, 1]);
+  Deno.bench({
+    name: `recurrence N=64, H=512, 64 steps (${(2 * 64 * 64 * 512 * 512 / 1e9).toFixed(2)} GFLOP)`,
+    group: "kernels at W3 sizes",
+    fn: () => void recurrence.forward(steps),
   });
 }
