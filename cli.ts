@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { maxAbsDifference } from "./_compare.ts";
 import {
   format,
   Generator,
@@ -265,16 +266,6 @@ function values1d(value: Tensor): string {
 }
 
 /** The largest |a_i - b_i|; equal values (also both NaN, or equal infinities) count 0. */
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const same = a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i]));
-    const diff = same ? 0 : Math.abs(a[i] - b[i]);
-    if (!(diff <= worst)) worst = diff;
-  }
-  return worst;
-}
-
 function seedOf(values: Values): { seed: bigint; drawn: boolean } {
   if (values.seed !== undefined) return { seed: values.seed as bigint, drawn: false };
   return { seed: BigInt(crypto.getRandomValues(new Uint32Array(1))[0]), drawn: true };
@@ -364,7 +355,7 @@ function explore({ t, json, values }: Context): void {
         note = t.explore.first(shapeText(output.shape), shapeText(hN.shape));
       } else if (previous.hidden === hidden) {
         const rows = Math.min(previous.seqLen, seqLen);
-        prefixMaxAbsDiff = maxAbsDiff(
+        prefixMaxAbsDiff = maxAbsDifference(
           output.data.subarray(0, rows * hidden),
           previous.output.data.subarray(0, rows * hidden),
         );
@@ -430,7 +421,7 @@ function batch({ t, json, values }: Context): void {
     output.data[((batchFirst ? b * l + s : s * n + b) * h) + j];
   const last: number[] = [];
   for (let b = 0; b < n; b++) for (let j = 0; j < h; j++) last.push(at(b, l - 1, j));
-  const lastStep = maxAbsDiff(last, hN.data.subarray(hN.size - n * h));
+  const lastStep = maxAbsDifference(last, hN.data.subarray(hN.size - n * h));
   let alone = 0;
   for (let b = 0; b < n; b++) {
     const [single, singleHN] = rnn.forward(layout([sequences[b]]));
@@ -438,8 +429,8 @@ function batch({ t, json, values }: Context): void {
     for (let s = 0; s < l; s++) for (let j = 0; j < h; j++) mine.push(at(b, s, j));
     alone = Math.max(
       alone,
-      maxAbsDiff(mine, single.data),
-      maxAbsDiff(hN.data.subarray(b * h, (b + 1) * h), singleHN.data),
+      maxAbsDifference(mine, single.data),
+      maxAbsDifference(hN.data.subarray(b * h, (b + 1) * h), singleHN.data),
     );
   }
   if (json) {
@@ -564,7 +555,7 @@ function trace({ t, json, values }: Context): void {
     h = next;
   }
   const [, hN] = rnn.forward(tensor([inputs.map((x) => [x])]));
-  const diff = maxAbsDiff(h!.data, hN.data);
+  const diff = maxAbsDifference(h!.data, hN.data);
   if (json) {
     return printJson({
       seed: `${seed}`,
@@ -724,7 +715,7 @@ async function check({ t, json, values }: Context): Promise<number> {
         t.shapeMismatch(name, shapeText(ours.shape), shapeText(theirs.shape), path),
       );
     }
-    const error = maxAbsDiff(ours.data, theirs.data);
+    const error = maxAbsDifference(ours.data, theirs.data);
     return { name, shape: ours.shape, maxAbsError: error, ok: error <= atol };
   });
   const ok = results.every((r) => r.ok);

@@ -17,6 +17,7 @@
 // (optional) names the CPU in the report.
 
 // mod.ts first: onnxruntime-web replaces globalThis.Worker when it loads.
+import { maxAbsDifference } from "../_compare.ts";
 import { RNN, Tensor } from "../mod.ts";
 import * as ort from "onnxruntime-web";
 import { cpus } from "node:os";
@@ -74,16 +75,6 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= max)) max = d; // NaN propagates as NaN
-  }
-  return max;
 }
 
 function median(xs: number[]): number {
@@ -193,8 +184,8 @@ async function main() {
     const shapeOk = peerOut.dims.join() === output.shape.join() &&
       peerHn.dims.join() === hN.shape.join();
     const diff = {
-      output: shapeOk ? maxAbsDiff(output.data, peerOut.data as Float32Array) : Infinity,
-      hN: shapeOk ? maxAbsDiff(hN.data, peerHn.data as Float32Array) : Infinity,
+      output: shapeOk ? maxAbsDifference(output.data, peerOut.data as Float32Array) : Infinity,
+      hN: shapeOk ? maxAbsDifference(hN.data, peerHn.data as Float32Array) : Infinity,
     };
     // The scalar float64 reference as a third opinion where it is cheap enough.
     let refDiff: Result["referenceMaxAbsDiff"];
@@ -203,7 +194,10 @@ async function main() {
         Object.entries(stateDict).map(([name, t]) => [name, t.data]),
       );
       const ref = referenceForward(rnn, params, x, L, N);
-      refDiff = { output: maxAbsDiff(output.data, ref.output), hN: maxAbsDiff(hN.data, ref.hN) };
+      refDiff = {
+        output: maxAbsDifference(output.data, ref.output),
+        hN: maxAbsDifference(hN.data, ref.hN),
+      };
     }
     const ok = diff.output <= TOLERANCE && diff.hN <= TOLERANCE &&
       (!refDiff || (refDiff.output <= TOLERANCE && refDiff.hN <= TOLERANCE));

@@ -4,7 +4,7 @@
 // tests/fixtures/cli/ from tests/fixtures/make_cli_fixtures.py.
 
 import assert from "node:assert/strict";
-import { runFromUrl } from "./_helpers.ts";
+import { runFromUrl, worstError } from "./_helpers.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const FIXTURES = "tests/fixtures";
@@ -74,13 +74,6 @@ function floats(bits: number[]): number[] {
   return Array.from(new Float32Array(new Uint32Array(bits).buffer));
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
-
 const flat = (nested: unknown): number[] => (nested as number[]).flat(Infinity) as number[];
 
 Deno.test("cli example --seed 0 prints torch's output and h_n for manual_seed(0), with no permission", async () => {
@@ -130,7 +123,7 @@ Deno.test("cli --json output of every lesson command parses and has torch's shap
   assert.deepEqual([e.outputShape, e.hNShape], [[1, 3, 2], [1, 1, 2]]);
   assert.equal(e.outputStr, lecture.outputStrNoGrad);
   assert.equal(e.hNStr, lecture.hNStrNoGrad);
-  assert.ok(maxAbsDiff(flat(e.output), floats(lecture.output.bits)) <= 1e-6);
+  assert.ok(worstError(flat(e.output), floats(lecture.output.bits)).error <= 1e-6);
 
   const x = json(explore, "explore");
   assert.deepEqual(
@@ -158,7 +151,10 @@ Deno.test("cli --json output of every lesson command parses and has torch's shap
   );
   assert.equal(p.total, 10);
   for (const q of p.parameters) {
-    assert.ok(maxAbsDiff(flat(q.values), floats(lecture.stateDict[q.name].bits)) === 0, q.name);
+    assert.ok(
+      worstError(flat(q.values), floats(lecture.stateDict[q.name].bits)).error === 0,
+      q.name,
+    );
   }
   const q = json(bidir, "params --bidirectional");
   const [D, H, I, L] = [2, 4, 3, 2];
@@ -174,7 +170,7 @@ Deno.test("cli --json output of every lesson command parses and has torch's shap
   assert.deepEqual(t.steps[0].hPrev, [0, 0]);
   const rows = floats(lecture.output.bits);
   t.steps.forEach((step: { h: number[]; hPrev: number[]; y: number[] }, i: number) => {
-    assert.ok(maxAbsDiff(step.h, rows.slice(2 * i, 2 * i + 2)) <= 1e-6, `h_${i + 1}`);
+    assert.ok(worstError(step.h, rows.slice(2 * i, 2 * i + 2)).error <= 1e-6, `h_${i + 1}`);
     assert.equal(step.y.length, 1);
     if (i > 0) assert.deepEqual(step.hPrev, t.steps[i - 1].h);
   });
@@ -304,8 +300,8 @@ Deno.test("cli run reads a safetensors model and a .json, .npy or stdin input, g
   const result = json(fromJson, "run json");
   assert.deepEqual(result.outputShape, expected.output.shape);
   assert.deepEqual(result.hNShape, expected.hN.shape);
-  assert.ok(maxAbsDiff(flat(result.output), expected.output.data) <= 1e-5);
-  assert.ok(maxAbsDiff(flat(result.h_n), expected.hN.data) <= 1e-5);
+  assert.ok(worstError(flat(result.output), expected.output.data).error <= 1e-5);
+  assert.ok(worstError(flat(result.h_n), expected.hN.data).error <= 1e-5);
   assert.deepEqual(json(fromNpy, "run npy"), result);
   assert.deepEqual(json(fromStdin, "run stdin"), result);
 });
@@ -325,7 +321,7 @@ Deno.test("cli run without read permission says which --allow-read to add, and -
     runtimeError(noWrite, "no write", /^error: cannot write .*: run with --allow-write=/);
     assert.deepEqual(json(written, "run --out").outputShape, expected.output.shape);
     const file = JSON.parse(await Deno.readTextFile(out));
-    assert.ok(maxAbsDiff(flat(file.output), expected.output.data) <= 1e-5);
+    assert.ok(worstError(flat(file.output), expected.output.data).error <= 1e-5);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
