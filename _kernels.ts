@@ -25,7 +25,6 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   paddedWidth(n: number): number;
-  packedWeightBytes(rows: number, cols: number): number;
   packWeight(w: number, rows: number, cols: number, dst: number): void;
   packBias(bIh: number, bHh: number, n: number, dst: number): void;
   rnnForward(plan: number, thread: number): number;
@@ -55,6 +54,12 @@ const PAGE = 65536;
 /** A 32-bit WebAssembly memory addresses at most 65536 pages of 64 KiB. */
 const MAX_MEMORY_BYTES = 65536 * PAGE;
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/**
+ * Bytes of a rows×cols weight packed by assembly/pack.ts: whole 8-row panels of
+ * cols floats. Computed here in float64 so that no size can wrap around.
+ */
+const packedBytes = (rows: number, cols: number): number => Math.ceil(rows / 8) * 8 * cols * 4;
 
 /**
  * A kernel instance and typed views of its memory, which grows only on demand.
@@ -194,7 +199,7 @@ export class RnnKernel {
   #second: SecondThread | undefined;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
   #layoutKey = "";
-  #regions = { input: 0, h0: 0, output: 0, hN: 0, lengths: 0 };
+  #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
 
   /** `threads: 2` runs the relaxed build on a shared memory with a Worker as thread 1. */
   constructor(geometry: RnnGeometry, flavor: KernelFlavor, threads: 1 | 2 = 1) {
@@ -212,21 +217,26 @@ export class RnnKernel {
     i32[plan + PLAN.numLayers] = numLayers;
     i32[plan + PLAN.directions] = directions;
     i32[plan + PLAN.activation] = geometry.activation;
-    const { packedWeightBytes, paddedWidth } = kernel.exports;
+    const paddedBias = Math.ceil(hiddenSize / 8) * 8 * 4;
     for (let layer = 0; layer < numLayers; layer++) {
       const inWidth = layer === 0 ? inputSize : directions * hiddenSize;
       for (let dir = 0; dir < directions; dir++) {
         const slot = plan + PLAN.weights + 3 * (layer * directions + dir);
         i32[slot] = offset;
-        offset = align16(offset + packedWeightBytes(hiddenSize, inWidth));
+        offset = align16(offset + packedBytes(hiddenSize, inWidth));
         i32[slot + 1] = offset;
-        offset = align16(offset + packedWeightBytes(hiddenSize, hiddenSize));
+        offset = align16(offset + packedBytes(hiddenSize, hiddenSize));
         i32[slot + 2] = offset;
-        offset = align16(offset + paddedWidth(hiddenSize) * 4);
+        offset = align16(offset + paddedBias);
       }
     }
+    // Refuse sizes whose packed weights cannot fit, before packing anything.
+    kernel.reserve(offset);
     this.#workStart = offset;
-    if (threads === 2) this.#second = new SecondThread(kernel.module, kernel.memory, control);
+    // Two threads spinning on one core would take turns, hundreds of times slower.
+    if (threads === 2 && (navigator.hardwareConcurrency ?? 1) >= 2) {
+      this.#second = new SecondThread(kernel.module, kernel.memory, control);
+    }
   }
 
   /** Bytes of WebAssembly memory this instance holds now. */
@@ -234,12 +244,12 @@ export class RnnKernel {
     return this.#kernel.memory.buffer.byteLength;
   }
 
-  /** Threads that run the next forward: 2 once the Worker is up, else 1. */
+  /** 2 while a second thread is up to take half of large forwards, else 1. */
   get threads(): 1 | 2 {
     return this.#second?.available ? 2 : 1;
   }
 
-  /** Resolves when the second thread (if any) is ready; forwards before run on one thread. */
+  /** Resolves when the second thread (if any) is up, failed or closed; forwards before run on one thread. */
   get ready(): Promise<void> {
     return this.#second?.ready ?? Promise.resolve();
   }
@@ -347,7 +357,7 @@ export class RnnKernel {
     i32[plan + PLAN.hN] = hN;
     i32[plan + PLAN.scratch] = scratch;
     i32[plan + PLAN.projection] = projection;
-    this.#regions = { input, h0, output, hN, lengths };
+    this.#regions = { input, h0, output, lengths };
     this.#layoutKey = key;
   }
 }
@@ -366,7 +376,7 @@ export class LinearKernel {
     this.#inFeatures = inFeatures;
     this.#outFeatures = outFeatures;
     this.#weight = kernel.heapStart;
-    this.#bias = align16(this.#weight + kernel.exports.packedWeightBytes(outFeatures, inFeatures));
+    this.#bias = align16(this.#weight + packedBytes(outFeatures, inFeatures));
     this.#workStart = align16(this.#bias + kernel.exports.paddedWidth(outFeatures) * 4);
     kernel.reserve(this.#workStart);
   }

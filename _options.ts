@@ -18,3 +18,25 @@ export function flag(name: string, value: unknown, fallback: boolean): boolean {
   }
   return value;
 }
+
+/**
+ * `tensor.data`, after checking that it still holds exactly the elements its
+ * shape says: a resizable or replaced buffer must not feed the kernels stale data.
+ */
+export function dataOf(
+  tensor: { shape: readonly number[]; data: Float32Array },
+  name: string,
+): Float32Array {
+  let size = 1;
+  for (const dim of tensor.shape) size *= dim;
+  if (!(tensor.data instanceof Float32Array) || tensor.data.length !== size) {
+    throw new RangeError(
+      `${name}.data must hold the ${size} elements of shape [${tensor.shape}]: got ${
+        tensor.data instanceof Float32Array
+          ? `${tensor.data.length} (was its buffer resized?)`
+          : describe(tensor.data)
+      }`,
+    );
+  }
+  return tensor.data;
+}

@@ -2,6 +2,7 @@
 // load_state_dict rules. Shared by RNN and Linear.
 
 import { describe } from "./_describe.ts";
+import { dataOf } from "./_options.ts";
 import { Tensor } from "./tensor.ts";
 
 /** A module's parameters: owned copies, never the caller's arrays. */
@@ -72,7 +73,7 @@ export class ParameterStore {
           }: copying a param with shape [${value.shape}] from checkpoint, the shape in current model is [${shape}]`,
         );
       }
-      values.set(name, value.data.slice());
+      values.set(name, dataOf(value, `state_dict["${prefix + name}"]`).slice());
     }
     for (const [name, data] of values) this.#values.set(name, data);
   }

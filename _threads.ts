@@ -44,7 +44,11 @@ export class SecondThread {
   readonly #words: Int32Array;
   #ready = false;
   #closed = false;
-  /** Resolves when the Worker has instantiated the module and waits for jobs. */
+  #settle: () => void = () => {};
+  /**
+   * Resolves once the Worker waits for jobs, or once it failed or was closed:
+   * either way the model works (with one thread in the latter cases).
+   */
   readonly ready: Promise<void>;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
@@ -52,18 +56,15 @@ export class SecondThread {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     this.#worker = new NativeWorker(url, { type: "module" });
     URL.revokeObjectURL(url);
-    this.ready = new Promise((resolve, reject) => {
-      this.#worker.onmessage = () => {
-        this.#ready = true;
-        resolve();
-      };
-      this.#worker.onerror = (event) => {
-        event.preventDefault();
-        this.close();
-        reject(new Error(`the second thread failed to start: ${event.message}`));
-      };
-    });
-    this.ready.catch(() => {});
+    this.ready = new Promise((resolve) => this.#settle = resolve);
+    this.#worker.onmessage = () => {
+      this.#ready = true;
+      this.#settle();
+    };
+    this.#worker.onerror = (event) => {
+      event.preventDefault();
+      this.close();
+    };
     this.#worker.postMessage({ module, memory, control });
   }
 
@@ -96,5 +97,6 @@ export class SecondThread {
     Atomics.store(this.#words, JOB, -1);
     Atomics.notify(this.#words, JOB);
     this.#worker.terminate();
+    this.#settle();
   }
 }

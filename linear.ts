@@ -7,7 +7,7 @@
 import { DEFAULT_FLAVOR, type KernelFlavor, LinearKernel } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
-import { flag, positiveInteger } from "./_options.ts";
+import { dataOf, flag, positiveInteger } from "./_options.ts";
 import { defaultGenerator, Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -107,10 +107,11 @@ export class Linear {
         }`,
       );
     }
-    const rows = input.size / this.inFeatures;
+    const data = dataOf(input, "input");
+    const rows = data.length / this.inFeatures;
     const shape = [...input.shape.slice(0, -1), this.outFeatures];
     if (rows === 0) return Tensor.zeros(shape);
-    return new Tensor(shape, this.#kernel.forward(input.data, rows));
+    return new Tensor(shape, this.#kernel.forward(data, rows));
   }
 
   /**

@@ -15,7 +15,7 @@ import {
 } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
-import { flag, positiveInteger } from "./_options.ts";
+import { dataOf, flag, positiveInteger } from "./_options.ts";
 import { defaultGenerator, Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -41,10 +41,11 @@ export interface RNNOptions {
   /** Adds a reverse direction per layer; D = 2. Default false. */
   bidirectional?: boolean;
   /**
-   * 1 (default) or 2: run each forward on this thread and a Worker sharing one
-   * WebAssembly memory (they split every matrix product by columns and meet
-   * after each time step). Uses the relaxed build; needs `await rnn.ready`
-   * before the second thread takes part, and `rnn.close()` to let the process exit.
+   * 1 (default) or 2: run each large forward on this thread and a Worker
+   * sharing one WebAssembly memory (they split every matrix product by columns
+   * and meet after each time step). Uses the relaxed build; needs `await rnn.ready`
+   * before the second thread takes part, and `rnn.close()` to let the process
+   * exit. On a machine with one core it stays on one thread.
    */
   threads?: 1 | 2;
   /**
@@ -159,7 +160,8 @@ export class RNN {
     if (!(generator instanceof Generator)) {
       throw new TypeError(`generator must be a Generator: got ${describe(options.generator)}`);
     }
-    // Refuse, before allocating, sizes whose parameters (stored raw and packed) exceed 4 GiB.
+    // Refuse, before allocating, sizes whose parameters cannot fit twice in 4 GiB (the
+    // kernel then checks the packed size, which pads H to whole panels).
     const count = parameterCount(this);
     if (!(count * 8 <= 2 ** 32)) {
       throw new RangeError(
@@ -187,16 +189,18 @@ export class RNN {
   }
 
   /**
-   * Threads the next forward runs on: 2 once a `threads: 2` model's Worker is
-   * ready (and until `close()`), otherwise 1.
+   * 2 while a `threads: 2` model's second thread is up (from `ready` until
+   * `close()`) to take half of each large forward (from N·H² = 65536 per
+   * step; smaller ones run on one thread), otherwise 1.
    */
   get threads(): 1 | 2 {
     return this.#kernel.threads;
   }
 
   /**
-   * Resolves when the second thread of a `threads: 2` model is ready (at once
-   * otherwise). Forwards before that run on one thread, with the same results.
+   * Resolves when the second thread of a `threads: 2` model is up, or has
+   * failed to start, or was closed (at once for one thread). Forwards before
+   * that run on one thread, with the same results.
    *
    * @example
    * ```ts
@@ -258,9 +262,12 @@ export class RNN {
       }
       prefix = candidates[0].slice(0, -"weight_ih_l0".length);
     }
+    // The RNN's own keys: the prefix, then a name torch gives RNN parameters.
     const own: Record<string, Tensor> = {};
     for (const [key, value] of Object.entries(record)) {
-      if (key.startsWith(prefix)) own[key] = value;
+      if (key.startsWith(prefix) && RNN_PARAMETER_NAME.test(key.slice(prefix.length))) {
+        own[key] = value;
+      }
     }
     const shapeOf = (name: string): readonly number[] => {
       const value = own[prefix + name];
@@ -282,6 +289,7 @@ export class RNN {
       nonlinearity: options.nonlinearity,
       batchFirst: options.batchFirst,
       simd: options.simd,
+      threads: options.threads,
     });
     model.loadStateDict(own, prefix);
     return model;
@@ -418,11 +426,11 @@ export class RNN {
       return [Tensor.zeros(outputShape), Tensor.zeros(stateShape)];
     }
     const { output, hN } = this.#kernel.forward(
-      input.data,
+      dataOf(input, "input"),
       seqLen,
       batch,
       this.batchFirst,
-      h0?.data,
+      h0 && dataOf(h0, h0Name),
       lengths,
     );
     return [new Tensor(outputShape, output), new Tensor(stateShape, hN)];
@@ -510,8 +518,12 @@ export class RNN {
   }
 }
 
+const RNN_PARAMETER_NAME = /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/;
+
 /** Options of `RNN.fromStateDict`: what a state_dict cannot tell. */
 export interface FromStateDictOptions {
+  /** As for `new RNN`. */
+  threads?: 1 | 2;
   /** Default "tanh". */
   nonlinearity?: Nonlinearity;
   /** Default false. */

@@ -81,6 +81,21 @@ export class RNNModel {
     return [this.head.forward(output), hN];
   }
 
+  /** As `RNN.ready`: the RNN's second thread, when it has `threads: 2`. */
+  get ready(): Promise<void> {
+    return this.rnn.ready;
+  }
+
+  /** As `RNN.close()`. */
+  close(): void {
+    this.rnn.close();
+  }
+
+  /** `close()`, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /**
    * Both parts' parameters under their prefixes, RNN first, as torch orders them.
    *
@@ -120,9 +135,14 @@ export class RNNModel {
     const prefixes = resolve(options.prefixes ?? {});
     const parts: Record<"rnn" | "head", Record<string, Tensor>> = { rnn: {}, head: {} };
     const unexpected: string[] = [];
+    // Each key goes to the part whose prefix it starts with, the longer prefix
+    // first, so that one prefix may be a prefix of the other (even "").
+    const order = prefixes.rnn.length >= prefixes.head.length
+      ? (["rnn", "head"] as const)
+      : (["head", "rnn"] as const);
     for (const [key, value] of Object.entries(record)) {
-      if (key.startsWith(prefixes.rnn)) parts.rnn[key] = value;
-      else if (key.startsWith(prefixes.head)) parts.head[key] = value;
+      const part = order.find((name) => key.startsWith(prefixes[name]));
+      if (part) parts[part][key] = value;
       else unexpected.push(`"${key}"`);
     }
     if (unexpected.length) {

@@ -4,7 +4,7 @@ import { ACT_IDENTITY } from "./activation";
 import { gemmPanels, PANEL } from "./gemm";
 import { paddedWidth } from "./pack";
 
-export { packBias, packedWeightBytes, packWeight, paddedWidth } from "./pack";
+export { packBias, packWeight, paddedWidth } from "./pack";
 export { rnnForward } from "./rnn_forward";
 
 /** First byte past the module's static data: the wrapper's memory starts here. */

@@ -2,12 +2,7 @@
 
 import { PANEL } from "./gemm";
 
-/** Bytes of a packed rows×cols weight: ceil(rows / 8) panels of cols×8 floats. */
-export function packedWeightBytes(rows: i32, cols: i32): usize {
-  return <usize>paddedWidth(rows) * <usize>cols * 4;
-}
-
-/** `n` rounded up to whole panels: the row stride, in floats, of padded buffers. */
+/** `n` rounded up to whole panels: the row stride, in floats, of padded buffers (and of packed weights). */
 export function paddedWidth(n: i32): i32 {
   return (n + PANEL - 1) & ~(PANEL - 1);
 }

@@ -160,6 +160,8 @@ function recurrence(
     }
     if (!barrier()) return false;
     // Now that no thread reads h_{t-1} any more, restarted rows of it go back to 0.
+    // (After the last step this can overlap the next layer's projection reading
+    // those rows: they lie past their sequence's end, so what it reads there is discarded.)
     if (restarts) {
       for (let n = 0; n < batch; n++) {
         if (lengthOf(n) - 1 == t) zeroOwnColumns(previous + <usize>n * ldPrevious);

@@ -65,6 +65,8 @@ Deno.test("RNNModel.loadStateDict() takes custom prefixes and is all-or-nothing"
   );
   assert.deepEqual(model.stateDict(), before, "a failed load changes nothing");
   model.loadStateDict(renamed, { prefixes: { rnn: "encoder.", head: "decoder." } });
+  // One prefix may be a prefix of the other, even "": each key goes to the longer match.
+  model.loadStateDict(model.stateDict({ rnn: "" }), { prefixes: { rnn: "" } });
   assert.deepEqual(model.stateDict({ rnn: "encoder.", head: "decoder." }), renamed);
 });
 
@@ -123,6 +125,12 @@ Deno.test("RNN.fromStateDict() infers sizes, layers, bias and direction from nam
     () => RNN.fromStateDict({}),
     /expected exactly one key ending in "weight_ih_l0", got 0 \(none\)/,
   );
+  // Keys that are not RNN parameters are ignored, with or without a prefix.
+  const withHead = {
+    ...new RNN({ inputSize: 2, hiddenSize: 3 }).stateDict(),
+    "fc.weight": Tensor.zeros([1, 3]),
+  };
+  assert.equal(RNN.fromStateDict(withHead).hiddenSize, 3);
   const two = { "a.weight_ih_l0": Tensor.zeros([2, 1]), "b.weight_ih_l0": Tensor.zeros([2, 1]) };
   assert.throws(
     () => RNN.fromStateDict(two),

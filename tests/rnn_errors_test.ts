@@ -182,3 +182,15 @@ Deno.test("nothing the caller passes in is kept or changed", () => {
   assert.notEqual(a.data.buffer, b.data.buffer);
   assert.ok(!a.data.some(Number.isNaN));
 });
+
+Deno.test("a tensor whose buffer shrank after construction is refused, not read stale", () => {
+  const rnn = new RNN(base);
+  const buffer = new ArrayBuffer(4 * 6, { maxByteLength: 4 * 12 });
+  const input = new Tensor([2, 1, 3], new Float32Array(buffer));
+  rnn.forward(input);
+  buffer.resize(4 * 3);
+  assert.throws(
+    () => rnn.forward(input),
+    /input.data must hold the 6 elements of shape \[2,1,3\]: got 3 \(was its buffer resized\?\)/,
+  );
+});

@@ -2,7 +2,7 @@
 // WebAssembly memory; results must be those of one thread, bit for bit.
 
 import assert from "node:assert/strict";
-import { type Nonlinearity, RNN } from "../mod.ts";
+import { type Nonlinearity, RNN, Tensor } from "../mod.ts";
 import { randomTensor, seededRandom } from "./_helpers.ts";
 
 const int = (random: () => number, lo: number, hi: number) =>
@@ -79,4 +79,12 @@ Deno.test("threads accepts 1 or 2 and needs the relaxed build", () => {
     /threads: 2 runs the relaxed build/,
   );
   assert.equal(new RNN({ inputSize: 1, hiddenSize: 2 }).threads, 1);
+});
+
+Deno.test("ready settles when close() comes before the Worker is up", async () => {
+  const rnn = new RNN({ inputSize: 3, hiddenSize: 64, threads: 2 });
+  rnn.close();
+  await rnn.ready;
+  assert.equal(rnn.threads, 1);
+  assert.deepEqual(rnn.forward(Tensor.zeros([2, 3]))[0].shape, [2, 64]);
 });

@@ -57,7 +57,6 @@ const KERNEL_EXPORTS = [
   "function linearForward",
   "function packBias",
   "function packWeight",
-  "function packedWeightBytes",
   "function paddedWidth",
   "function rnnForward",
 ];
