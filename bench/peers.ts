@@ -27,7 +27,7 @@ import { onnxRnnModel } from "./_onnx_model.ts";
 
 const TOLERANCE = 1e-4;
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict] [--threads 2]";
+  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict] [--threads 2] [--node]";
 
 interface Args {
   quick: boolean;
@@ -35,10 +35,12 @@ interface Args {
   only?: Set<string>;
   simd?: "relaxed" | "strict";
   threads?: 1 | 2;
+  /** Also time native onnxruntime-node (1 thread); needs -A for its Node-API addon. */
+  node: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, json: false };
+  const args: Args = { quick: false, json: false, node: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
     const value = () => {
@@ -48,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (flag === "--quick") args.quick = true;
     else if (flag === "--json") args.json = true;
+    else if (flag === "--node") args.node = true;
     else if (flag === "--only") args.only = new Set(value().toUpperCase().split(","));
     else if (flag === "--threads") {
       const v = value();
@@ -116,6 +119,8 @@ interface Result {
   oursIqrMs: [number, number];
   ortIqrMs: [number, number];
   ratio: number;
+  /** With --node: native onnxruntime-node on 1 thread, timed in the same rounds. */
+  nodeMs?: number;
   /** With --threads 2: the two-thread model, timed in the same rounds. */
   twoThreadsMs?: number;
   oursGflops: number;
@@ -130,6 +135,7 @@ interface Result {
 
 async function main() {
   const args = parseArgs(Deno.args);
+  const ortNode = args.node ? await import("onnxruntime-node") : undefined;
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
@@ -169,6 +175,12 @@ async function main() {
     const session = await ort.InferenceSession.create(onnx, {
       executionProviders: ["wasm"],
       graphOptimizationLevel: "all",
+    });
+    const nodeSession = await ortNode?.InferenceSession.create(onnx, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
     });
 
     const next = random(1000 + k);
@@ -241,6 +253,22 @@ async function main() {
     const roundMs = kOurs * tOurs + kOrt * tOrt;
     const rounds = Math.min(maxRounds, Math.max(minRounds, Math.floor(budgetMs / roundMs)));
     const oursTimes: number[] = [], ortTimes: number[] = [], twinTimes: number[] = [];
+    const nodeTimes: number[] = [];
+    const nodeFeeds = ortNode && { x: new ortNode.Tensor("float32", x, [N, L, Hin]) };
+    if (nodeSession && nodeFeeds) {
+      const native = await nodeSession.run(nodeFeeds);
+      const nodeDiff = maxAbsDifference(output.data, native.output.data as Float32Array);
+      if (!(nodeDiff <= TOLERANCE)) {
+        throw new Error(`${workload.name}: onnxruntime-node differs by ${nodeDiff}`);
+      }
+      for (let i = 0; i < 3; i++) await nodeSession.run(nodeFeeds);
+    }
+    const timeNode = async () => {
+      if (!nodeSession || !nodeFeeds) return;
+      const t0 = performance.now();
+      for (let i = 0; i < kOrt; i++) await nodeSession.run(nodeFeeds);
+      nodeTimes.push((performance.now() - t0) / kOrt);
+    };
     const timeOurs = () => {
       const t0 = performance.now();
       for (let i = 0; i < kOurs; i++) rnn.forward(input);
@@ -262,11 +290,14 @@ async function main() {
       if (r % 2 === 0) {
         timeOurs();
         await timeOrt();
+        await timeNode();
       } else {
+        await timeNode();
         await timeOrt();
         timeOurs();
       }
     }
+    await nodeSession?.release();
     await session.release();
     twin?.close();
 
@@ -281,6 +312,7 @@ async function main() {
       ortIqrMs: [quantile(ortTimes, 0.25), quantile(ortTimes, 0.75)],
       ratio: ortMs / oursMs,
       twoThreadsMs: twin ? median(twinTimes) : undefined,
+      nodeMs: nodeSession ? median(nodeTimes) : undefined,
       oursGflops: f / (oursMs * 1e6),
       ortGflops: f / (ortMs * 1e6),
       rounds,
@@ -356,6 +388,13 @@ function printTable(env: Record<string, unknown>, results: Result[]) {
   ]);
   if (results.some((r) => r.twoThreadsMs !== undefined)) {
     header.push("ours 2 threads", "2 vs 1 thread", "ort/ours 2 thr.");
+  }
+  if (results.some((r) => r.nodeMs !== undefined)) {
+    header.push("ort-node native", "node/ours");
+    rows.forEach((row, i) => {
+      const r = results[i];
+      row.push(fmtTime(r, r.nodeMs!), `${(r.nodeMs! / r.oursMs).toFixed(2)}×`);
+    });
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
