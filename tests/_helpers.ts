@@ -147,3 +147,28 @@ export async function runFromUrl(
     await Deno.remove(cwd, { recursive: true });
   }
 }
+
+/** Forward's input shape and h0's shape for these options: unbatched, batch-first or time-major. */
+export function forwardShapes(
+  options: {
+    inputSize: number;
+    hiddenSize: number;
+    numLayers?: number;
+    batchFirst?: boolean;
+    bidirectional?: boolean;
+  },
+  seqLen: number,
+  batch: number,
+  unbatched = false,
+): { input: number[]; state: number[] } {
+  const states = (options.bidirectional ? 2 : 1) * (options.numLayers ?? 1);
+  if (unbatched) {
+    return { input: [seqLen, options.inputSize], state: [states, options.hiddenSize] };
+  }
+  return {
+    input: options.batchFirst
+      ? [batch, seqLen, options.inputSize]
+      : [seqLen, batch, options.inputSize],
+    state: [states, batch, options.hiddenSize],
+  };
+}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { Linear, type Nonlinearity, RNN, RNNModel, Tensor } from "../mod.ts";
 import { referenceForward } from "../_reference.ts";
-import { assertAllClose, randomTensor, seededRandom } from "./_helpers.ts";
+import { assertAllClose, forwardShapes, randomTensor, seededRandom } from "./_helpers.ts";
 
 const int = (random: () => number, lo: number, hi: number) =>
   lo + Math.floor(random() * (hi - lo + 1));
@@ -28,21 +28,9 @@ Deno.test("fuzz: 3000 random RNN configurations, shapes and lengths match the sc
     const rnn = new RNN(options);
     const seqLen = int(random, 1, large ? 6 : 10), batch = int(random, 1, large ? 4 : 6);
     const unbatched = random() < 0.1;
-    const shape = unbatched
-      ? [seqLen, options.inputSize]
-      : options.batchFirst
-      ? [batch, seqLen, options.inputSize]
-      : [seqLen, batch, options.inputSize];
+    const { input: shape, state } = forwardShapes(options, seqLen, batch, unbatched);
     const input = randomTensor(random, shape, 3);
-    const D = options.bidirectional ? 2 : 1;
-    const h0 = random() < 0.3
-      ? randomTensor(
-        random,
-        unbatched
-          ? [D * options.numLayers, options.hiddenSize]
-          : [D * options.numLayers, batch, options.hiddenSize],
-      )
-      : undefined;
+    const h0 = random() < 0.3 ? randomTensor(random, state) : undefined;
     const lengths = !unbatched && random() < 0.3
       ? Array.from({ length: batch }, () => int(random, 1, seqLen))
       : undefined;

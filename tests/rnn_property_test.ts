@@ -3,7 +3,7 @@
 
 import { type Nonlinearity, RNN, type Tensor } from "../mod.ts";
 import { referenceForward } from "../_reference.ts";
-import { assertAllClose, randomTensor, seededRandom } from "./_helpers.ts";
+import { assertAllClose, forwardShapes, randomTensor, seededRandom } from "./_helpers.ts";
 
 const FLAVORS = ["relaxed", "strict"] as const;
 const pick = <T>(random: () => number, items: readonly T[]): T =>
@@ -48,17 +48,9 @@ for (const simd of FLAVORS) {
       const seqLen = pick(random, [1, 1, 2, 3, 5, 8, 13]);
       const batch = pick(random, [1, 1, 2, 3, 4, 5, 6, 9]);
       const unbatched = random() < 0.15;
-      const D = options.bidirectional ? 2 : 1;
-      const shape = unbatched
-        ? [seqLen, options.inputSize]
-        : options.batchFirst
-        ? [batch, seqLen, options.inputSize]
-        : [seqLen, batch, options.inputSize];
+      const { input: shape, state } = forwardShapes(options, seqLen, batch, unbatched);
       const input = randomTensor(random, shape, 2);
-      const stateShape = unbatched
-        ? [D * options.numLayers, options.hiddenSize]
-        : [D * options.numLayers, batch, options.hiddenSize];
-      const h0 = random() < 0.5 ? randomTensor(random, stateShape) : undefined;
+      const h0 = random() < 0.5 ? randomTensor(random, state) : undefined;
       compareWithReference(
         rnn,
         input,
