@@ -19,7 +19,8 @@
 // mod.ts first: onnxruntime-web replaces globalThis.Worker when it loads.
 import { maxAbsDifference } from "../_compare.ts";
 import { RNN, Tensor } from "../mod.ts";
-import * as ort from "onnxruntime-web";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json's imports, which Deno installs before every task (even `example`)
+import * as ort from "npm:onnxruntime-web@1.30.0";
 import { cpus } from "node:os";
 import { referenceForward } from "../_reference.ts";
 import { flops, WORKLOADS } from "./workloads.ts";
@@ -135,7 +136,10 @@ interface Result {
 
 async function main() {
   const args = parseArgs(Deno.args);
-  const ortNode = args.node ? await import("onnxruntime-node") : undefined;
+  const ortNode = args.node
+    // deno-lint-ignore no-import-prefix -- pinned here, not in deno.json's imports, which Deno installs before every task (even `example`)
+    ? await import("npm:onnxruntime-node@1.30.0")
+    : undefined;
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;

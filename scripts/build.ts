@@ -8,7 +8,8 @@
  *
  * @module
  */
-import asc from "assemblyscript/asc";
+// deno-lint-ignore no-import-prefix -- pinned here, not in deno.json's imports, which Deno installs before every task (even `example`)
+import asc from "npm:assemblyscript@0.28.20/asc";
 
 const ROOT = new URL("../", import.meta.url);
 /** The generated module, relative to the repository root. */
