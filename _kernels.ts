@@ -344,7 +344,10 @@ export class RnnKernel {
     const hN = output + rows * directions * hiddenSize * 4;
     const scratch = align16(hN + stateBytes);
     const projection = scratch + (numLayers > 1 ? outputBytes : 0);
-    const lengths = projection + align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
+    // Two threads on a bidirectional model project both directions at once.
+    const projections = this.#second && directions === 2 ? 2 : 1;
+    const projectionBytes = align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
+    const lengths = projection + projections * projectionBytes;
     this.#kernel.reserve(lengths + align16(batch * 4));
     const i32 = this.#kernel.i32;
     const plan = this.#plan / 4;

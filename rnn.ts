@@ -42,8 +42,9 @@ export interface RNNOptions {
   bidirectional?: boolean;
   /**
    * 1 (default) or 2: run each large forward on this thread and a Worker
-   * sharing one WebAssembly memory (they split every matrix product by columns
-   * and meet after each time step). Uses the relaxed build; needs `await rnn.ready`
+   * sharing one WebAssembly memory (one direction each for a bidirectional
+   * model; otherwise they split every matrix product by columns and meet after
+   * each time step). Results are bit-identical to one thread. Uses the relaxed build; needs `await rnn.ready`
    * before the second thread takes part, and `rnn.close()` to let the process
    * exit. On a machine with one core it stays on one thread.
    */

@@ -21,7 +21,7 @@ export const PLAN_H0: i32 = 9; // D·numLayers×N×H
 export const PLAN_OUTPUT: i32 = 10; // L·N×D·H
 export const PLAN_H_N: i32 = 11; // D·numLayers×N×H
 export const PLAN_SCRATCH: i32 = 12; // L·N×D·H, used when numLayers > 1
-export const PLAN_PROJECTION: i32 = 13; // L·N×padded(H)
+export const PLAN_PROJECTION: i32 = 13; // L·N×padded(H), twice for two threads on D = 2
 export const PLAN_LENGTHS: i32 = 14; // N sequence lengths (i32), or 0 when all are L
 export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan together
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
@@ -39,6 +39,9 @@ let seqStep: usize = 0; // rows from one sequence to the next
 let lengths: usize = 0;
 let threads = 1;
 let barrierWords: usize = 0;
+// Whether threads meet after every time step (a column split) or only after
+// each layer (a direction split: bidirectional models on two threads).
+let stepBarriers = true;
 // This thread's share: column panels [panelStart, panelEnd), columns [colStart, colEnd) of H.
 let panelStart = 0;
 let panelEnd = 0;
@@ -71,24 +74,32 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   const batchFirst = field(plan, PLAN_BATCH_FIRST) != 0;
   const output = <usize>field(plan, PLAN_OUTPUT);
   const scratch = <usize>field(plan, PLAN_SCRATCH);
-  const projection = <usize>field(plan, PLAN_PROJECTION);
+  const projectionBase = <usize>field(plan, PLAN_PROJECTION);
   const rows = seqLen * batch;
   padded = paddedWidth(hidden);
   outWidth = directions * hidden;
   timeStep = batchFirst ? 1 : <usize>batch;
   seqStep = batchFirst ? <usize>seqLen : 1;
   const panels = padded / PANEL;
-  const share = (panels + threads - 1) / threads;
-  panelStart = min(panels, thread * share);
+  // Two threads on a bidirectional model each run one direction whole, with
+  // their own projection buffer, and meet only after each layer; otherwise
+  // each thread computes its share of the column panels of every product.
+  const byDirection = threads == 2 && directions == 2;
+  const share = byDirection ? panels : (panels + threads - 1) / threads;
+  panelStart = byDirection ? 0 : min(panels, thread * share);
   panelEnd = min(panels, panelStart + share);
   colStart = panelStart * PANEL;
   colEnd = max(colStart, min(hidden, panelEnd * PANEL));
+  stepBarriers = !byDirection;
+  const projectionBytes = <usize>rows * (<usize>padded << 2);
 
   let layerInput = <usize>field(plan, PLAN_INPUT);
   let inWidth = field(plan, PLAN_INPUT_SIZE);
   for (let layer = 0; layer < numLayers; layer++) {
     const layerOutput = ((numLayers - 1 - layer) & 1) == 0 ? output : scratch;
     for (let dir = 0; dir < directions; dir++) {
+      if (byDirection && dir != thread) continue;
+      const projection = byDirection ? projectionBase + <usize>dir * projectionBytes : projectionBase;
       const slot = PLAN_WEIGHTS + 3 * (layer * directions + dir);
       // Input projection of all steps at once: P = X·W_ihᵀ + (b_ih + b_hh).
       gemmPanels(
@@ -106,6 +117,8 @@ export function rnnForward(plan: usize, thread: i32): i32 {
       );
       if (!ok) return 1;
     }
+    // With a direction split, the next layer reads both directions' outputs.
+    if (byDirection && !barrier()) return 1;
     layerInput = layerOutput;
     inWidth = outWidth;
   }
@@ -146,7 +159,7 @@ function recurrence(
           copyOwnColumns(previous + <usize>n * ldPrevious, h0 + <usize>n * rowBytes);
         }
       }
-      if (!barrier()) return false;
+      if (!stepBarrier()) return false;
     }
     gemmPanels(
       previous, ldPrevious, hidden, weightHh, panelStart, panelEnd,
@@ -158,7 +171,7 @@ function recurrence(
         if (t >= lengthOf(n)) zeroOwnColumns(current + <usize>n * ldOut);
       }
     }
-    if (!barrier()) return false;
+    if (!stepBarrier()) return false;
     // Now that no thread reads h_{t-1} any more, restarted rows of it go back to 0.
     // (After the last step this can overlap the next layer's projection reading
     // those rows: they lie past their sequence's end, so what it reads there is discarded.)
@@ -191,6 +204,10 @@ function recurrence(
 
 @inline function zeroOwnColumns(dst: usize): void {
   memory.fill(dst + (<usize>colStart << 2), 0, <usize>(colEnd - colStart) << 2);
+}
+
+@inline function stepBarrier(): bool {
+  return stepBarriers ? barrier() : true;
 }
 
 // Iterations of the barrier's spin before it gives up (seconds, not a hang).
