@@ -196,7 +196,7 @@ export class RnnKernel {
   readonly #geometry: RnnGeometry;
   readonly #plan: number;
   readonly #workStart: number;
-  #second: SecondThread | undefined;
+  readonly #second: SecondThread | undefined;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
   #layoutKey = "";
   #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
@@ -217,7 +217,7 @@ export class RnnKernel {
     i32[plan + PLAN.numLayers] = numLayers;
     i32[plan + PLAN.directions] = directions;
     i32[plan + PLAN.activation] = geometry.activation;
-    const paddedBias = Math.ceil(hiddenSize / 8) * 8 * 4;
+    const paddedBias = packedBytes(hiddenSize, 1);
     for (let layer = 0; layer < numLayers; layer++) {
       const inWidth = layer === 0 ? inputSize : directions * hiddenSize;
       for (let dir = 0; dir < directions; dir++) {
