@@ -244,7 +244,7 @@ export class RnnKernel {
     return this.#kernel.memory.buffer.byteLength;
   }
 
-  /** 2 while a second thread is up to take half of large forwards, else 1. */
+  /** 2 while a second thread waits to take half of large forwards, else 1. */
   get threads(): 1 | 2 {
     return this.#second?.available ? 2 : 1;
   }
@@ -311,7 +311,7 @@ export class RnnKernel {
     return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
   }
 
-  // Runs the plan on two threads when the Worker is up; if it fails or does not
+  // Runs the plan on two threads when a Worker waits for it; if it fails or does not
   // answer, closes it and runs the plan again on this thread alone.
   #run(): void {
     const { exports, i32 } = this.#kernel;
@@ -320,13 +320,15 @@ export class RnnKernel {
     const batch = i32[plan + PLAN.batch], hidden = this.#geometry.hiddenSize;
     // Below about N·H² = 65536 per step, waking the Worker and meeting it at every
     // step costs more than half the work saves.
-    if (second?.available && batch * hidden * hidden >= 65536) {
+    if (second && batch * hidden * hidden >= 65536) {
       i32[plan + PLAN.threads] = 2;
       const job = second.start(this.#plan);
-      const status = exports.rnnForward(this.#plan, 0);
-      if (second.finish(job) && status === 0) return;
-      second.close();
-      i32[plan + PLAN.barrier] = i32[plan + PLAN.barrier + 1] = 0;
+      if (job !== undefined) {
+        const status = exports.rnnForward(this.#plan, 0);
+        if (second.finish(job) && status === 0) return;
+        second.close();
+        i32[plan + PLAN.barrier] = i32[plan + PLAN.barrier + 1] = 0;
+      }
     }
     i32[plan + PLAN.threads] = 1;
     exports.rnnForward(this.#plan, 0);

@@ -2,79 +2,112 @@
 // threads build on the same shared memory and runs thread 1's half of each
 // forward when the main thread posts a job. The Worker is made from a blob:
 // URL, which needs no permission, so importing mod.ts by URL still needs none.
+//
+// A live Worker keeps Deno from exiting, so one left idle for IDLE_MS stops
+// itself; the next large forward runs on one thread and starts a new one.
 
 // Control block words (i32 indices from its start), shared with the Worker.
 const JOB = 0; // incremented by the main thread to start a forward; -1 closes
 const DONE = 1; // set to the job's number by the Worker when its half is done
 const STATUS = 2; // the Worker's rnnForward result: 0, or 1 for a barrier timeout
 const PLAN = 3; // the plan's address
+const STATE = 4; // one of the states below
+const STARTING = 0; // no Worker waits for jobs (yet, or any more)
+const IDLE = 1; // the Worker waits for a job
+const BUSY = 2; // the main thread has claimed the Worker for a job
+const STOPPED = 3; // the Worker stopped itself after IDLE_MS without a job
+
+/** Bytes of the control block the caller reserves in shared memory. */
+export const CONTROL_BYTES = 32;
+
+// How long an idle Worker waits for a job before it stops itself.
+const IDLE_MS = 1000;
+// The main thread waits this long for the Worker's half before giving up on it.
+const WAIT_LIMIT_MS = 10_000;
 
 // Taken when this module loads: some npm packages (onnxruntime-web among them)
 // later replace globalThis.Worker with Node's worker_threads class.
 const NativeWorker = globalThis.Worker;
 
-/** Bytes of the control block the caller reserves in shared memory. */
-export const CONTROL_BYTES = 16;
-
 const WORKER_SOURCE = `
 self.onmessage = ({ data }) => {
   const { module, memory, control } = data;
   const { rnnForward } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const words = new Int32Array(memory.buffer, control, 4);
+  const words = new Int32Array(memory.buffer, control, 5);
+  let seen = Atomics.load(words, ${JOB});
+  Atomics.store(words, ${STATE}, ${IDLE});
   self.postMessage("ready");
-  let seen = 0;
   for (;;) {
-    Atomics.wait(words, ${JOB}, seen);
+    const woke = Atomics.wait(words, ${JOB}, seen, ${IDLE_MS});
+    if (woke === "timed-out" && Atomics.compareExchange(words, ${STATE}, ${IDLE}, ${STOPPED}) === ${IDLE}) {
+      self.close();
+      return;
+    }
     const job = Atomics.load(words, ${JOB});
     if (job === seen) continue;
     if (job < 0) return;
     seen = job;
     Atomics.store(words, ${STATUS}, rnnForward(Atomics.load(words, ${PLAN}), 1));
+    Atomics.store(words, ${STATE}, ${IDLE});
     Atomics.store(words, ${DONE}, job);
   }
 };
 `;
 
-// The main thread waits this long for the Worker's half before giving up on it.
-const WAIT_LIMIT_MS = 10_000;
-
 /** A Worker running thread 1 of every forward on a shared memory. */
 export class SecondThread {
-  readonly #worker: Worker;
+  readonly #module: WebAssembly.Module;
+  readonly #memory: WebAssembly.Memory;
+  readonly #control: number;
   readonly #words: Int32Array;
-  #ready = false;
+  #worker: Worker | undefined;
   #closed = false;
   #settle: () => void = () => {};
   /**
-   * Resolves once the Worker waits for jobs, or once it failed or was closed:
-   * either way the model works (with one thread in the latter cases).
+   * Resolves once the first Worker waits for jobs, or once it failed or was
+   * closed: either way the model works (with one thread in the latter cases).
    */
   readonly ready: Promise<void>;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
-    this.#words = new Int32Array(memory.buffer, control, 4);
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
-    this.#worker = new NativeWorker(url, { type: "module" });
-    URL.revokeObjectURL(url);
+    this.#module = module;
+    this.#memory = memory;
+    this.#control = control;
+    this.#words = new Int32Array(memory.buffer, control, 5);
     this.ready = new Promise((resolve) => this.#settle = resolve);
-    this.#worker.onmessage = () => {
-      this.#ready = true;
-      this.#settle();
-    };
-    this.#worker.onerror = (event) => {
+    this.#spawn();
+  }
+
+  #spawn(): void {
+    Atomics.store(this.#words, STATE, STARTING);
+    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    const worker = this.#worker = new NativeWorker(url, { type: "module" });
+    URL.revokeObjectURL(url);
+    worker.onmessage = () => this.#settle();
+    worker.onerror = (event) => {
       event.preventDefault();
       this.close();
     };
-    this.#worker.postMessage({ module, memory, control });
+    worker.postMessage({ module: this.#module, memory: this.#memory, control: this.#control });
   }
 
-  /** True once the Worker is running and until close(). */
+  /** True while a Worker waits for jobs (until close(), or until it stops when idle). */
   get available(): boolean {
-    return this.#ready && !this.#closed;
+    return !this.#closed && Atomics.load(this.#words, STATE) === IDLE;
   }
 
-  /** Starts the Worker's half of the forward at `plan`; returns the job number. */
-  start(plan: number): number {
+  /**
+   * Claims the Worker and starts its half of the forward at `plan`; returns the
+   * job number, or undefined when no Worker is waiting (then one is started for
+   * later forwards if the last one stopped itself).
+   */
+  start(plan: number): number | undefined {
+    if (this.#closed) return undefined;
+    const state = Atomics.compareExchange(this.#words, STATE, IDLE, BUSY);
+    if (state !== IDLE) {
+      if (state === STOPPED) this.#spawn();
+      return undefined;
+    }
     Atomics.store(this.#words, PLAN, plan);
     const job = Atomics.add(this.#words, JOB, 1) + 1;
     Atomics.notify(this.#words, JOB);
@@ -90,13 +123,14 @@ export class SecondThread {
     return Atomics.load(this.#words, STATUS) === 0;
   }
 
-  /** Stops the Worker; the RNN goes on with one thread. */
+  /** Stops the Worker for good; the RNN goes on with one thread. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    Atomics.store(this.#words, STATE, STARTING);
     Atomics.store(this.#words, JOB, -1);
     Atomics.notify(this.#words, JOB);
-    this.#worker.terminate();
+    this.#worker?.terminate();
     this.#settle();
   }
 }

@@ -44,9 +44,10 @@ export interface RNNOptions {
    * 1 (default) or 2: run each large forward on this thread and a Worker
    * sharing one WebAssembly memory (one direction each for a bidirectional
    * model; otherwise they split every matrix product by columns and meet after
-   * each time step). Results are bit-identical to one thread. Uses the relaxed build; needs `await rnn.ready`
-   * before the second thread takes part, and `rnn.close()` to let the process
-   * exit. On a machine with one core it stays on one thread.
+   * each time step). Results are bit-identical to one thread. Uses the relaxed
+   * build; the second thread takes part from `await rnn.ready`, stops itself
+   * after a second without work (the next large forward starts it again) and
+   * for good at `rnn.close()`. On a machine with one core it stays on one thread.
    */
   threads?: 1 | 2;
   /**
@@ -217,8 +218,9 @@ export class RNN {
   }
 
   /**
-   * Stops a `threads: 2` model's Worker (a running Worker keeps Deno from
-   * exiting); the model goes on working on one thread. Also `using rnn = …`.
+   * Stops a `threads: 2` model's Worker for good (a running Worker keeps Deno
+   * from exiting until it stops itself, a second after the last forward); the
+   * model goes on working on one thread. Also `using rnn = …`.
    */
   close(): void {
     this.#kernel.close();

@@ -88,3 +88,40 @@ Deno.test("ready settles when close() comes before the Worker is up", async () =
   assert.equal(rnn.threads, 1);
   assert.deepEqual(rnn.forward(Tensor.zeros([2, 3]))[0].shape, [2, 64]);
 });
+
+Deno.test("an idle second thread stops itself, so a script that never calls close() exits", async () => {
+  const script = `
+    import { RNN, Tensor } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const rnn = new RNN({ inputSize: 8, hiddenSize: 128, threads: 2 });
+    await rnn.ready;
+    console.log(rnn.threads, rnn.forward(Tensor.zeros([10, 8, 8]))[0].shape.join("x"));
+  `;
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-prompt", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  assert.equal(new TextDecoder().decode(stdout).trim(), "2 10x8x128");
+  assert.ok(performance.now() - started < 15_000, "the process exited soon after its last forward");
+});
+
+Deno.test("after its Worker stopped when idle, a model still computes right and starts a new one", async () => {
+  const random = seededRandom(14);
+  const one = new RNN({ inputSize: 4, hiddenSize: 64, numLayers: 2 });
+  using two = new RNN({ inputSize: 4, hiddenSize: 64, numLayers: 2, threads: 2 });
+  two.loadStateDict(one.stateDict());
+  await two.ready;
+  const input = randomTensor(random, [6, 16, 4]);
+  assert.deepEqual(two.forward(input)[0].data, one.forward(input)[0].data);
+  await new Promise((resolve) => setTimeout(resolve, 1600));
+  assert.equal(two.threads, 1, "the idle Worker has stopped");
+  assert.deepEqual(two.forward(input)[0].data, one.forward(input)[0].data);
+  const threadsNow = (): number => two.threads; // read afresh: it changes between awaits
+  for (let wait = 0; threadsNow() !== 2 && wait < 100; wait++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(threadsNow(), 2, "a new Worker took its place");
+  assert.deepEqual(two.forward(input)[0].data, one.forward(input)[0].data);
+});
