@@ -198,7 +198,7 @@ export class RnnKernel {
   readonly #workStart: number;
   readonly #second: SecondThread | undefined;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
-  #layoutKey = "";
+  #laidOut = { seqLen: -1, batch: -1, batchFirst: false };
   #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
 
   /** `threads: 2` runs the relaxed build on a shared memory with a Worker as thread 1. */
@@ -293,8 +293,10 @@ export class RnnKernel {
     h0: Float32Array | undefined,
     lengths?: Int32Array,
   ): KernelResult {
-    const key = `${seqLen},${batch},${batchFirst}`;
-    if (key !== this.#layoutKey) this.#layout(seqLen, batch, batchFirst, key);
+    const laidOut = this.#laidOut;
+    if (laidOut.seqLen !== seqLen || laidOut.batch !== batch || laidOut.batchFirst !== batchFirst) {
+      this.#layout(seqLen, batch, batchFirst);
+    }
     const { f32, i32 } = this.#kernel;
     const regions = this.#regions;
     const { hiddenSize, numLayers, directions } = this.#geometry;
@@ -334,7 +336,7 @@ export class RnnKernel {
     exports.rnnForward(this.#plan, 0);
   }
 
-  #layout(seqLen: number, batch: number, batchFirst: boolean, key: string): void {
+  #layout(seqLen: number, batch: number, batchFirst: boolean): void {
     const { inputSize, hiddenSize, numLayers, directions } = this.#geometry;
     const rows = seqLen * batch;
     const stateBytes = align16(numLayers * directions * batch * hiddenSize * 4);
@@ -363,7 +365,7 @@ export class RnnKernel {
     i32[plan + PLAN.scratch] = scratch;
     i32[plan + PLAN.projection] = projection;
     this.#regions = { input, h0, output, lengths };
-    this.#layoutKey = key;
+    this.#laidOut = { seqLen, batch, batchFirst };
   }
 }
 

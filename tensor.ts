@@ -169,14 +169,13 @@ function checkShape(shape: readonly number[]): number {
     );
   }
   let size = 1;
-  shape.forEach((dim, axis) => {
+  for (let axis = 0; axis < shape.length; axis++) {
+    const dim = shape[axis];
     if (typeof dim !== "number" || !Number.isInteger(dim) || dim < 0) {
-      throw new RangeError(
-        `shape[${axis}] must be a non-negative integer: got ${describe(dim)}`,
-      );
+      throw new RangeError(`shape[${axis}] must be a non-negative integer: got ${describe(dim)}`);
     }
     size *= dim;
-  });
+  }
   if (size > 2 ** 32) {
     throw new RangeError(
       `shape [${shape.join(", ")}] has ${size} elements, more than a Float32Array can hold`,
