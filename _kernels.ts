@@ -2,15 +2,20 @@
 // memory, packs weights into it, copies inputs in and results out.
 // Knows nothing of Tensors; rnn.ts and linear.ts validate everything first.
 
-import { relaxedWasm, strictWasm, threadsWasm } from "./_kernels_wasm.generated.ts";
+import {
+  relaxedWasm,
+  strictWasm,
+  threadsStrictWasm,
+  threadsWasm,
+} from "./_kernels_wasm.generated.ts";
 import { CONTROL_BYTES, SecondThread } from "./_threads.ts";
 
 /** Which kernel build runs: fused multiply-add (relaxed SIMD) or plain SIMD mul + add. */
 export type KernelFlavor = "relaxed" | "strict";
 
-/** True when this engine can run two threads on one shared memory (relaxed SIMD, Workers, atomics). */
+/** True when this engine can run two threads on one shared memory (Workers, atomics, shared memory). */
 export const THREADS_SUPPORTED: boolean = typeof Worker === "function" &&
-  typeof SharedArrayBuffer === "function" && WebAssembly.validate(threadsWasm);
+  typeof SharedArrayBuffer === "function" && WebAssembly.validate(threadsStrictWasm);
 
 /** Activation codes, as assembly/activation.ts numbers them. */
 export const ACTIVATION_CODES = { tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -39,12 +44,20 @@ interface KernelExports {
   ): void;
 }
 
-const compiled = new Map<KernelFlavor | "threads", WebAssembly.Module>();
+/** The four builds: each flavor on its own memory, or on a shared one for two threads. */
+type Build = KernelFlavor | "threads" | "threadsStrict";
 
-function compile(build: KernelFlavor | "threads"): WebAssembly.Module {
+const compiled = new Map<Build, WebAssembly.Module>();
+
+function compile(build: Build): WebAssembly.Module {
   let module = compiled.get(build);
   if (!module) {
-    const bytes = { relaxed: relaxedWasm, strict: strictWasm, threads: threadsWasm }[build];
+    const bytes = {
+      relaxed: relaxedWasm,
+      strict: strictWasm,
+      threads: threadsWasm,
+      threadsStrict: threadsStrictWasm,
+    }[build];
     module = new WebAssembly.Module(bytes);
     compiled.set(build, module);
   }
@@ -63,7 +76,7 @@ const packedBytes = (rows: number, cols: number): number => Math.ceil(rows / 8) 
 
 /**
  * A kernel instance and typed views of its memory, which grows only on demand.
- * With `shared`, the threads build on a shared memory that a second instance
+ * With `shared`, the flavor's threads build on a shared memory that a second instance
  * (in a Worker) can run on too.
  */
 class KernelInstance {
@@ -74,7 +87,7 @@ class KernelInstance {
   i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
   constructor(flavor: KernelFlavor, shared = false) {
-    this.module = compile(shared ? "threads" : flavor);
+    this.module = compile(shared ? (flavor === "relaxed" ? "threads" : "threadsStrict") : flavor);
     if (shared) {
       this.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
       const imports = { env: { memory: this.memory } };
@@ -201,7 +214,7 @@ export class RnnKernel {
   #laidOut = { seqLen: -1, batch: -1, batchFirst: false };
   #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
 
-  /** `threads: 2` runs the relaxed build on a shared memory with a Worker as thread 1. */
+  /** `threads: 2` runs the flavor's threads build on a shared memory with a Worker as thread 1. */
   constructor(geometry: RnnGeometry, flavor: KernelFlavor, threads: 1 | 2 = 1) {
     const kernel = this.#kernel = new KernelInstance(flavor, threads === 2);
     this.#geometry = geometry;

@@ -44,7 +44,7 @@ export interface RNNOptions {
    * 1 (default) or 2: run each large forward on this thread and a Worker
    * sharing one WebAssembly memory (one direction each for a bidirectional
    * model; otherwise they split every matrix product by columns and meet after
-   * each time step). Results are bit-identical to one thread. Uses the relaxed
+   * each time step). Results are bit-identical to one thread of the same `simd`
    * build; the second thread takes part from `await rnn.ready`, stops itself
    * after a second without work (the next large forward starts it again) and
    * for good at `rnn.close()`. On a machine with one core it stays on one thread.
@@ -150,11 +150,9 @@ export class RNN {
     if (threads !== 1 && threads !== 2) {
       throw new RangeError(`threads must be 1 or 2: got ${describe(options.threads)}`);
     }
-    if (threads === 2 && (this.simd !== "relaxed" || !THREADS_SUPPORTED)) {
+    if (threads === 2 && !THREADS_SUPPORTED) {
       throw new Error(
-        this.simd !== "relaxed"
-          ? 'threads: 2 runs the relaxed build: drop simd: "strict" or use threads: 1'
-          : "threads: 2 needs Workers, SharedArrayBuffer and relaxed SIMD, which this engine lacks",
+        "threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads, which this engine lacks",
       );
     }
     const directions = this.bidirectional ? 2 : 1;

@@ -14,7 +14,7 @@ import asc from "npm:assemblyscript@0.28.20/asc";
 const ROOT = new URL("../", import.meta.url);
 /** The generated module, relative to the repository root. */
 export const GENERATED_PATH = "_kernels_wasm.generated.ts";
-const TARGETS = ["relaxed", "strict", "threads"] as const;
+const TARGETS = ["relaxed", "strict", "threads", "threadsStrict"] as const;
 
 /** Compiles one asconfig.json target and returns the .wasm bytes. */
 export async function compileTarget(target: string): Promise<Uint8Array> {

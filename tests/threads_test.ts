@@ -69,16 +69,26 @@ Deno.test("a threads: 2 model works on one thread before ready, for small proble
   two.close(); // twice is fine
 });
 
-Deno.test("threads accepts 1 or 2 and needs the relaxed build", () => {
+Deno.test("threads accepts 1 or 2", () => {
   assert.throws(
     () => new RNN({ inputSize: 1, hiddenSize: 2, threads: 3 as never }),
     /threads must be 1 or 2: got 3/,
   );
-  assert.throws(
-    () => new RNN({ inputSize: 1, hiddenSize: 2, threads: 2, simd: "strict" }),
-    /threads: 2 runs the relaxed build/,
-  );
   assert.equal(new RNN({ inputSize: 1, hiddenSize: 2 }).threads, 1);
+});
+
+Deno.test("threads: 2 with the strict build gives the strict build's results bit for bit", async () => {
+  const random = seededRandom(15);
+  const options = { inputSize: 12, hiddenSize: 72, numLayers: 2, simd: "strict" as const };
+  for (const bidirectional of [false, true]) {
+    const one = new RNN({ ...options, bidirectional });
+    using two = new RNN({ ...options, bidirectional, threads: 2 });
+    two.loadStateDict(one.stateDict());
+    await two.ready;
+    assert.equal(two.threads, 2);
+    const input = randomTensor(random, [9, 17, 12]);
+    assert.deepEqual(two.forward(input)[0].data, one.forward(input)[0].data);
+  }
 });
 
 Deno.test("ready settles when close() comes before the Worker is up", async () => {

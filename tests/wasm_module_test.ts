@@ -4,7 +4,12 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix -- pinned here, not in deno.json's imports, which Deno installs before every task (even `example`)
 import initWabt from "npm:wabt@1.0.39";
-import { relaxedWasm, strictWasm, threadsWasm } from "../_kernels_wasm.generated.ts";
+import {
+  relaxedWasm,
+  strictWasm,
+  threadsStrictWasm,
+  threadsWasm,
+} from "../_kernels_wasm.generated.ts";
 import { GENERATED_PATH, generateKernelModule } from "../scripts/build.ts";
 
 const wabt = await initWabt();
@@ -67,6 +72,7 @@ for (
     ["relaxed", relaxedWasm],
     ["strict", strictWasm],
     ["threads", threadsWasm],
+    ["threadsStrict", threadsStrictWasm],
   ] as const
 ) {
   Deno.test(`the ${name} kernel build imports nothing it does not need and exports only numeric kernels`, () => {
@@ -76,7 +82,8 @@ for (
     );
     const exports = WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort();
     // The threads build's one import is the shared memory both threads run on.
-    assert.deepEqual(imports, name === "threads" ? ["memory env.memory"] : []);
+    const shared = name === "threads" || name === "threadsStrict";
+    assert.deepEqual(imports, shared ? ["memory env.memory"] : []);
     assert.deepEqual(exports, [...KERNEL_EXPORTS, "memory memory"].sort());
   });
 
@@ -90,14 +97,17 @@ for (
       count(forward, "f32x4.pmin") >= 1 && count(forward, "f32x4.pmax") >= 1,
       "NaN-keeping clamps",
     );
-    if (name === "strict") {
+    if (name === "strict" || name === "threadsStrict") {
       assert.equal(count(forward, "relaxed"), 0);
       assert.ok(count(forward, "f32x4.mul") >= 10 && count(forward, "f32x4.add") >= 10);
     } else {
       assert.ok(count(forward, "f32x4.relaxed_madd") >= 10, "fused multiply-adds");
     }
-    // Only the threads build synchronises, with a spinning barrier on atomics.
-    assert.equal(count(forward, "i32.atomic.rmw.add") >= 1, name === "threads");
+    // Only the threads builds synchronise, with a spinning barrier on atomics.
+    assert.equal(
+      count(forward, "i32.atomic.rmw.add") >= 1,
+      name === "threads" || name === "threadsStrict",
+    );
   });
 }
 
