@@ -30,6 +30,7 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   paddedWidth(n: number): number;
+  packingBytes(k: number, m: number): number;
   packWeight(w: number, rows: number, cols: number, dst: number): void;
   packBias(bIh: number, bHh: number, n: number, dst: number): void;
   rnnForward(plan: number, thread: number): number;
@@ -41,6 +42,7 @@ interface KernelExports {
     bias: number,
     outFeatures: number,
     y: number,
+    packing: number,
   ): void;
 }
 
@@ -174,7 +176,9 @@ const PLAN = {
   lengths: 14,
   threads: 15,
   barrier: 16,
-  weights: 18,
+  packing: 18,
+  packingStride: 19,
+  weights: 20,
 } as const;
 
 /** The sizes an RnnKernel is built for. */
@@ -365,7 +369,15 @@ export class RnnKernel {
     const projections = this.#second && directions === 2 ? 2 : 1;
     const projectionBytes = align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
     const lengths = projection + projections * projectionBytes;
-    this.#kernel.reserve(lengths + align16(batch * 4));
+    // Each thread's buffer for the rows of A that the matrix products repack.
+    const packing = lengths + align16(batch * 4);
+    const { packingBytes } = this.#kernel.exports;
+    const packingStride = align16(Math.max(
+      packingBytes(inputSize, rows),
+      numLayers > 1 ? packingBytes(directions * hiddenSize, rows) : 0,
+      packingBytes(hiddenSize, batch),
+    ));
+    this.#kernel.reserve(packing + (this.#second ? 2 : 1) * packingStride);
     const i32 = this.#kernel.i32;
     const plan = this.#plan / 4;
     i32[plan + PLAN.seqLen] = seqLen;
@@ -377,6 +389,8 @@ export class RnnKernel {
     i32[plan + PLAN.hN] = hN;
     i32[plan + PLAN.scratch] = scratch;
     i32[plan + PLAN.projection] = projection;
+    i32[plan + PLAN.packing] = packing;
+    i32[plan + PLAN.packingStride] = packingStride;
     this.#regions = { input, h0, output, lengths };
     this.#laidOut = { seqLen, batch, batchFirst };
   }
@@ -418,7 +432,8 @@ export class LinearKernel {
     const kernel = this.#kernel;
     const xStart = this.#workStart;
     const yStart = align16(xStart + rows * this.#inFeatures * 4);
-    kernel.reserve(yStart + rows * this.#outFeatures * 4);
+    const packing = align16(yStart + rows * this.#outFeatures * 4);
+    kernel.reserve(packing + kernel.exports.packingBytes(this.#inFeatures, rows));
     kernel.f32.set(x, xStart / 4);
     kernel.exports.linearForward(
       xStart,
@@ -428,6 +443,7 @@ export class LinearKernel {
       this.#bias,
       this.#outFeatures,
       yStart,
+      packing,
     );
     return kernel.f32.slice(yStart / 4, yStart / 4 + rows * this.#outFeatures);
   }

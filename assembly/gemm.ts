@@ -6,6 +6,13 @@
 // [panelStart, panelEnd) are computed (a thread's share), and only the first
 // `valid` columns of each C row are written, so C may be an unpadded matrix.
 // Panels and init rows are 16-byte aligned; A and C rows need not be.
+//
+// A block of rows of A at a time is first copied into groups of five or four
+// rows interleaved by k (into `packing`, this thread's buffer of
+// packingBytes(k, m) bytes), so that one 16-byte load feeds four rows'
+// broadcasts through register shuffles. Deno runs WebAssembly without V8's
+// trap handler, so every load carries a bounds check: fewer loads per
+// multiply-add is what makes the tiles faster (about 15% here).
 
 import { activate4, madd } from "./activation";
 
@@ -14,6 +21,20 @@ export const PANEL: i32 = 8;
 
 // Rows of A kept hot in L2 while every panel of B streams past them.
 const A_BLOCK_BYTES: i32 = 128 * 1024;
+// A block has at least this many rows, however long they are.
+const MIN_BLOCK_ROWS: i32 = 20;
+
+@inline function blockRows(k: i32): i32 {
+  return max(MIN_BLOCK_ROWS, A_BLOCK_BYTES / max(k * 4, 1));
+}
+
+/**
+ * Bytes of the packing buffer that gemmPanels needs for a product of depth k
+ * over m rows (a float64, so that no size wraps around).
+ */
+export function packingBytes(k: i32, m: i32): f64 {
+  return <f64>min(m, blockRows(k)) * <f64>k * 4;
+}
 
 /** The matrix product with the activation `act` fused into the store. */
 export function gemmPanels(
@@ -30,51 +51,75 @@ export function gemmPanels(
   m: i32,
   valid: i32,
   act: i32,
+  packing: usize,
 ): void {
   const panelBytes = <usize>k * <usize>(PANEL * 4);
-  let rowsPerBlock = (A_BLOCK_BYTES / max(k * 4, 1)) & ~3;
-  if (rowsPerBlock < 4) rowsPerBlock = 4;
+  const rowsPerBlock = blockRows(k);
   for (let i0 = 0; i0 < m; i0 += rowsPerBlock) {
-    const i1 = min(m, i0 + rowsPerBlock);
+    const rows = min(m - i0, rowsPerBlock);
+    // As many groups of five as leave a multiple of four rows (possible from
+    // 12 rows on), then groups of four, then single rows.
+    let fives = rows / 5;
+    for (let f = fives; f >= 0 && f + 3 >= fives; f--) {
+      if (((rows - 5 * f) & 3) == 0) {
+        fives = f;
+        break;
+      }
+    }
+    const fours = (rows - 5 * fives) >> 2;
+    const firstSingle = i0 + 5 * fives + 4 * fours;
+    packGroups(a + <usize>i0 * lda, lda, k, fives, 5, packing);
+    const fourPacking = packing + <usize>fives * <usize>k * 20;
+    packGroups(a + <usize>(i0 + 5 * fives) * lda, lda, k, fours, 4, fourPacking);
     for (let j = panelStart * PANEL; j < panelEnd * PANEL; j += PANEL) {
       const panel = b + <usize>(j / PANEL) * panelBytes;
       const cols = min(PANEL, valid - j);
       const colBytes = <usize>j << 2;
       let i = i0;
-      for (; i + 4 <= i1; i += 4) {
-        tile4x8(
-          a + <usize>i * lda,
-          lda,
-          k,
-          panel,
-          init + <usize>i * ldInit + colBytes,
-          ldInit,
-          c + <usize>i * ldc + colBytes,
-          ldc,
-          cols,
-          act,
+      let q = packing;
+      for (let g = 0; g < fives; g++, i += 5, q += <usize>k * 20) {
+        tilePacked(
+          q, k, panel, init + <usize>i * ldInit + colBytes, ldInit,
+          c + <usize>i * ldc + colBytes, ldc, cols, act, true,
         );
       }
-      for (; i < i1; i++) {
+      for (let g = 0; g < fours; g++, i += 4, q += <usize>k * 16) {
+        tilePacked(
+          q, k, panel, init + <usize>i * ldInit + colBytes, ldInit,
+          c + <usize>i * ldc + colBytes, ldc, cols, act, false,
+        );
+      }
+      for (; i < i0 + rows; i++) {
         tile1x8(
-          a + <usize>i * lda,
-          k,
-          panel,
-          init + <usize>i * ldInit + colBytes,
-          c + <usize>i * ldc + colBytes,
-          cols,
-          act,
+          a + <usize>i * lda, k, panel, init + <usize>i * ldInit + colBytes,
+          c + <usize>i * ldc + colBytes, cols, act,
         );
       }
     }
   }
 }
 
-// Four rows of A against one 8-column panel: 8 accumulators, 2 panel loads
-// and 4 broadcasts per step of k.
-@inline function tile4x8(
-  a: usize,
-  lda: usize,
+// Copies `groups` groups of `size` (4 or 5) rows of A into `dst`, each group
+// k steps of `size` floats: A[r][0] of its rows, then A[r][1], and so on.
+@inline function packGroups(a: usize, lda: usize, k: i32, groups: i32, size: i32, dst: usize): void {
+  for (let g = 0; g < groups; g++) {
+    const top = a + <usize>(g * size) * lda;
+    for (let kk = 0; kk < k; kk++) {
+      const src = top + (<usize>kk << 2);
+      for (let r = 0; r < size; r++) {
+        store<f32>(dst, load<f32>(src + <usize>r * lda));
+        dst += 4;
+      }
+    }
+  }
+}
+
+// Five (or, with five = false, four) packed rows of A against one 8-column
+// panel: per step of k, 2 panel loads, one 16-byte load of the rows' values
+// broadcast by four shuffles, and for the fifth row one broadcast load.
+// `five` is a constant at both call sites, so inlining removes the branches.
+@inline function tilePacked(
+  q: usize,
   k: i32,
   panel: usize,
   init: usize,
@@ -83,40 +128,49 @@ export function gemmPanels(
   ldc: usize,
   cols: i32,
   act: i32,
+  five: bool,
 ): void {
   let c00 = v128.load(init), c01 = v128.load(init, 16);
   let c10 = v128.load(init + ldInit), c11 = v128.load(init + ldInit, 16);
-  let c20 = v128.load(init + 2 * ldInit),
-    c21 = v128.load(init + 2 * ldInit, 16);
-  let c30 = v128.load(init + 3 * ldInit),
-    c31 = v128.load(init + 3 * ldInit, 16);
-  const a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-  let p = panel;
-  const end = a + (<usize>k << 2);
-  for (let off: usize = 0; a + off < end; off += 4) {
+  let c20 = v128.load(init + 2 * ldInit), c21 = v128.load(init + 2 * ldInit, 16);
+  let c30 = v128.load(init + 3 * ldInit), c31 = v128.load(init + 3 * ldInit, 16);
+  let c40 = c00, c41 = c01;
+  if (five) {
+    c40 = v128.load(init + 4 * ldInit);
+    c41 = v128.load(init + 4 * ldInit, 16);
+  }
+  const stride: usize = five ? 20 : 16;
+  const end = q + <usize>k * stride;
+  for (let p = panel; q < end; q += stride, p += PANEL * 4) {
     const b0 = v128.load(p), b1 = v128.load(p, 16);
-    let x = v128.load32_splat(a + off);
+    const rows = v128.load(q);
+    let x = v128.shuffle<f32>(rows, rows, 0, 0, 0, 0);
     c00 = madd(x, b0, c00);
     c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a1 + off);
+    x = v128.shuffle<f32>(rows, rows, 1, 1, 1, 1);
     c10 = madd(x, b0, c10);
     c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a2 + off);
+    x = v128.shuffle<f32>(rows, rows, 2, 2, 2, 2);
     c20 = madd(x, b0, c20);
     c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a3 + off);
+    x = v128.shuffle<f32>(rows, rows, 3, 3, 3, 3);
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
-    p += PANEL * 4;
+    if (five) {
+      x = v128.load32_splat(q, 16);
+      c40 = madd(x, b0, c40);
+      c41 = madd(x, b1, c41);
+    }
   }
   storeRow(c, c00, c01, cols, act);
   storeRow(c + ldc, c10, c11, cols, act);
   storeRow(c + 2 * ldc, c20, c21, cols, act);
   storeRow(c + 3 * ldc, c30, c31, cols, act);
+  if (five) storeRow(c + 4 * ldc, c40, c41, cols, act);
 }
 
-// One row of A against one panel, for the rows left over by tile4x8 (all of
-// them when N = 1). Four steps of k per iteration: one load of A feeds four
+// One row of A against one panel, for the rows left over by the packed groups
+// (all of them when m < 4). Four steps of k per iteration: one load of A feeds four
 // lane broadcasts, which halves the loads per multiply-add.
 @inline function tile1x8(
   a: usize,

@@ -2,6 +2,8 @@
 
 import { ACT_IDENTITY } from "./activation";
 import { gemmPanels, PANEL } from "./gemm";
+
+export { packingBytes } from "./gemm";
 import { paddedWidth } from "./pack";
 
 export { packBias, packWeight, paddedWidth } from "./pack";
@@ -15,7 +17,8 @@ export function heapBase(): usize {
 /**
  * y = x·Wᵀ + b for `rows` rows (torch.nn.Linear): x is rows×inFeatures,
  * W packed by packWeight(outFeatures, inFeatures), b packed by packBias
- * (padded), y rows×outFeatures, all row-major and unpadded.
+ * (padded), y rows×outFeatures, all row-major and unpadded; `packing` is
+ * packingBytes(inFeatures, rows) bytes of scratch.
  */
 export function linearForward(
   x: usize,
@@ -25,9 +28,10 @@ export function linearForward(
   bias: usize,
   outFeatures: i32,
   y: usize,
+  packing: usize,
 ): void {
   gemmPanels(
     x, <usize>inFeatures << 2, inFeatures, weight, 0, paddedWidth(outFeatures) / PANEL,
-    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY,
+    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY, packing,
   );
 }

@@ -25,7 +25,9 @@ export const PLAN_PROJECTION: i32 = 13; // L·N×padded(H), twice for two thread
 export const PLAN_LENGTHS: i32 = 14; // N sequence lengths (i32), or 0 when all are L
 export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan together
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
-export const PLAN_WEIGHTS: i32 = 18;
+export const PLAN_PACKING: i32 = 18; // packing buffers for gemmPanels, one per thread
+export const PLAN_PACKING_STRIDE: i32 = 19; // bytes from one thread's packing buffer to the next
+export const PLAN_WEIGHTS: i32 = 20;
 
 // This call's geometry. Globals are per instance, so each thread has its own.
 let seqLen = 0;
@@ -39,6 +41,7 @@ let seqStep: usize = 0; // rows from one sequence to the next
 let lengths: usize = 0;
 let threads = 1;
 let barrierWords: usize = 0;
+let packing: usize = 0; // this thread's packing buffer
 // Whether threads meet after every time step (a column split) or only after
 // each layer (a direction split: bidirectional models on two threads).
 let stepBarriers = true;
@@ -69,6 +72,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   lengths = <usize>field(plan, PLAN_LENGTHS);
   threads = field(plan, PLAN_THREADS);
   barrierWords = plan + (<usize>PLAN_BARRIER << 2);
+  packing = <usize>field(plan, PLAN_PACKING) + <usize>thread * <usize>field(plan, PLAN_PACKING_STRIDE);
   const numLayers = field(plan, PLAN_NUM_LAYERS);
   const directions = field(plan, PLAN_DIRECTIONS);
   const batchFirst = field(plan, PLAN_BATCH_FIRST) != 0;
@@ -104,7 +108,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
       // Input projection of all steps at once: P = X·W_ihᵀ + (b_ih + b_hh).
       gemmPanels(
         layerInput, <usize>inWidth << 2, inWidth, <usize>field(plan, slot), panelStart, panelEnd,
-        <usize>field(plan, slot + 2), 0, projection, <usize>padded << 2, rows, padded, ACT_IDENTITY,
+        <usize>field(plan, slot + 2), 0, projection, <usize>padded << 2, rows, padded, ACT_IDENTITY, packing,
       );
       const state = (<usize>(layer * directions + dir) * <usize>batch * <usize>hidden) << 2;
       const ok = recurrence(
@@ -164,7 +168,7 @@ function recurrence(
     gemmPanels(
       previous, ldPrevious, hidden, weightHh, panelStart, panelEnd,
       projection + row * (<usize>padded << 2), ldProjection,
-      current, ldOut, batch, hidden, act,
+      current, ldOut, batch, hidden, act, packing,
     );
     if (lengths) {
       for (let n = 0; n < batch; n++) {

@@ -1,7 +1,7 @@
 // WASM SIMD against the scalar TypeScript reference on random, seeded
 // shapes and options, for both kernel builds.
 
-import { type Nonlinearity, RNN, type Tensor } from "../mod.ts";
+import { Linear, type Nonlinearity, RNN, type Tensor } from "../mod.ts";
 import { referenceForward } from "../_reference.ts";
 import { assertAllClose, forwardShapes, randomTensor, seededRandom } from "./_helpers.ts";
 
@@ -81,6 +81,36 @@ for (const simd of FLAVORS) {
     }
   });
 }
+
+// The matrix products split rows into blocks (at least 20 rows, fewer the longer the rows), and
+// each block into groups of five, groups of four and single rows: every row count from 1 to 45,
+// with short rows and with rows long enough for 20-row blocks, against float64 sums.
+Deno.test("Linear.forward() matches float64 sums for every mix of row groups and row blocks", () => {
+  const random = seededRandom(45);
+  for (const simd of FLAVORS) {
+    for (const inFeatures of [3, 1700]) {
+      const linear = new Linear({ inFeatures, outFeatures: 11, simd });
+      const { weight, bias } = linear.stateDict();
+      for (let rows = 1; rows <= 45; rows++) {
+        const x = randomTensor(random, [rows, inFeatures]);
+        const expected = new Float64Array(rows * 11);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < 11; j++) {
+            let sum = bias.data[j];
+            for (let k = 0; k < inFeatures; k++) {
+              sum += x.data[r * inFeatures + k] * weight.data[j * inFeatures + k];
+            }
+            expected[r * 11 + j] = sum;
+          }
+        }
+        assertAllClose(linear.forward(x), { shape: [rows, 11], data: expected }, {
+          rtol: 1e-5,
+          label: `${simd}, ${rows} rows of ${inFeatures}`,
+        });
+      }
+    }
+  }
+});
 
 Deno.test("both kernel builds give results within 1e-5 of each other", () => {
   const random = seededRandom(3);

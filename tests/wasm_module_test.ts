@@ -63,6 +63,7 @@ const KERNEL_EXPORTS = [
   "function linearForward",
   "function packBias",
   "function packWeight",
+  "function packingBytes",
   "function paddedWidth",
   "function rnnForward",
 ];
