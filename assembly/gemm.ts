@@ -101,11 +101,35 @@ export function gemmPanels(
 
 // Copies `groups` groups of `size` (4 or 5) rows of A into `dst`, each group
 // k steps of `size` floats: A[r][0] of its rows, then A[r][1], and so on.
+// Four steps of k at a time are a 4×4 transpose in registers.
 @inline function packGroups(a: usize, lda: usize, k: i32, groups: i32, size: i32, dst: usize): void {
+  const stride = <usize>size << 2;
+  const k4 = k & ~3;
   for (let g = 0; g < groups; g++) {
-    const top = a + <usize>(g * size) * lda;
-    for (let kk = 0; kk < k; kk++) {
-      const src = top + (<usize>kk << 2);
+    const r0 = a + <usize>(g * size) * lda;
+    const r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda;
+    let kk = 0;
+    for (; kk < k4; kk += 4) {
+      const offset = <usize>kk << 2;
+      const x0 = v128.load(r0 + offset), x1 = v128.load(r1 + offset);
+      const x2 = v128.load(r2 + offset), x3 = v128.load(r3 + offset);
+      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(dst + stride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(dst + 2 * stride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(dst + 3 * stride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      if (size == 5) {
+        const x4 = v128.load(r4 + offset);
+        store<f32>(dst, f32x4.extract_lane(x4, 0), 16);
+        store<f32>(dst + stride, f32x4.extract_lane(x4, 1), 16);
+        store<f32>(dst + 2 * stride, f32x4.extract_lane(x4, 2), 16);
+        store<f32>(dst + 3 * stride, f32x4.extract_lane(x4, 3), 16);
+      }
+      dst += 4 * stride;
+    }
+    for (; kk < k; kk++) {
+      const src = r0 + (<usize>kk << 2);
       for (let r = 0; r < size; r++) {
         store<f32>(dst, load<f32>(src + <usize>r * lda));
         dst += 4;
