@@ -181,6 +181,12 @@ const PLAN = {
   weights: 20,
 } as const;
 
+/**
+ * From this much work (about 100 ms on one thread), a forward whose Worker is
+ * starting (again) waits for it, about 20 ms, rather than running on one thread.
+ */
+export const WAIT_FOR_WORKER_FLOPS = 4e9;
+
 /** The sizes an RnnKernel is built for. */
 export interface RnnGeometry {
   inputSize: number;
@@ -214,6 +220,9 @@ export class RnnKernel {
   readonly #plan: number;
   readonly #workStart: number;
   readonly #second: SecondThread | undefined;
+  // Floating-point operations per row (time step of one sequence) of a forward.
+  readonly #flopsPerRow: number;
+  #lastRunThreads: 1 | 2 = 1;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
   #laidOut = { seqLen: -1, batch: -1, batchFirst: false };
   #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
@@ -235,8 +244,10 @@ export class RnnKernel {
     i32[plan + PLAN.directions] = directions;
     i32[plan + PLAN.activation] = geometry.activation;
     const paddedBias = packedBytes(hiddenSize, 1);
+    let flopsPerRow = 0;
     for (let layer = 0; layer < numLayers; layer++) {
       const inWidth = layer === 0 ? inputSize : directions * hiddenSize;
+      flopsPerRow += directions * 2 * (inWidth + hiddenSize) * hiddenSize;
       for (let dir = 0; dir < directions; dir++) {
         const slot = plan + PLAN.weights + 3 * (layer * directions + dir);
         i32[slot] = offset;
@@ -247,6 +258,7 @@ export class RnnKernel {
         offset = align16(offset + paddedBias);
       }
     }
+    this.#flopsPerRow = flopsPerRow;
     // Refuse sizes whose packed weights cannot fit, before packing anything.
     kernel.reserve(offset);
     this.#workStart = offset;
@@ -264,6 +276,11 @@ export class RnnKernel {
   /** 2 while a second thread waits to take half of large forwards, else 1. */
   get threads(): 1 | 2 {
     return this.#second?.available ? 2 : 1;
+  }
+
+  /** How many threads ran the last forward. */
+  get lastRunThreads(): 1 | 2 {
+    return this.#lastRunThreads;
   }
 
   /** Resolves when the second thread (if any) is up, failed or closed; forwards before run on one thread. */
@@ -341,15 +358,18 @@ export class RnnKernel {
     // step costs more than half the work saves.
     if (second && batch * hidden * hidden >= 65536) {
       i32[plan + PLAN.threads] = 2;
-      const job = second.start(this.#plan);
+      const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
+      const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {
         const status = exports.rnnForward(this.#plan, 0);
+        this.#lastRunThreads = 2;
         if (second.finish(job) && status === 0) return;
         second.close();
         i32[plan + PLAN.barrier] = i32[plan + PLAN.barrier + 1] = 0;
       }
     }
     i32[plan + PLAN.threads] = 1;
+    this.#lastRunThreads = 1;
     exports.rnnForward(this.#plan, 0);
   }
 

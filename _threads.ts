@@ -4,7 +4,9 @@
 // URL, which needs no permission, so importing mod.ts by URL still needs none.
 //
 // A live Worker keeps Deno from exiting, so one left idle for IDLE_MS stops
-// itself; the next large forward runs on one thread and starts a new one.
+// itself. The next forward starts a new one: a very large forward waits for it
+// (about 20 ms in Deno) where the engine lets this thread block; others run on
+// one thread while it starts.
 
 // Control block words (i32 indices from its start), shared with the Worker.
 const JOB = 0; // incremented by the main thread to start a forward; -1 closes
@@ -24,6 +26,19 @@ export const CONTROL_BYTES = 32;
 const IDLE_MS = 1000;
 // The main thread waits this long for the Worker's half before giving up on it.
 const WAIT_LIMIT_MS = 10_000;
+// A forward that waits for a starting Worker gives up on it after this long.
+const START_LIMIT_MS = 1000;
+
+// Whether this thread may block in Atomics.wait: yes in Deno and in Workers,
+// no on a browser's main thread (where a Worker may not even start while it blocks).
+const CAN_BLOCK = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 // Taken when this module loads: some npm packages (onnxruntime-web among them)
 // later replace globalThis.Worker with Node's worker_threads class.
@@ -36,6 +51,7 @@ self.onmessage = ({ data }) => {
   const words = new Int32Array(memory.buffer, control, 5);
   let seen = Atomics.load(words, ${JOB});
   Atomics.store(words, ${STATE}, ${IDLE});
+  Atomics.notify(words, ${STATE});
   self.postMessage("ready");
   for (;;) {
     const woke = Atomics.wait(words, ${JOB}, seen, ${IDLE_MS});
@@ -63,22 +79,30 @@ export class SecondThread {
   #worker: Worker | undefined;
   #closed = false;
   #settle: () => void = () => {};
-  /**
-   * Resolves once the first Worker waits for jobs, or once it failed or was
-   * closed: either way the model works (with one thread in the latter cases).
-   */
-  readonly ready: Promise<void>;
+  #ready: Promise<void> = Promise.resolve();
+  // Whether a forward may still wait for the latest Worker to start (once per Worker).
+  #mayWaitForStart = false;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
     this.#module = module;
     this.#memory = memory;
     this.#control = control;
     this.#words = new Int32Array(memory.buffer, control, 5);
-    this.ready = new Promise((resolve) => this.#settle = resolve);
     this.#spawn();
   }
 
+  /**
+   * Resolves once the latest Worker waits for jobs, or once it failed or was
+   * closed: either way the model works (with one thread in the latter cases).
+   */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
   #spawn(): void {
+    this.#settle();
+    this.#ready = new Promise((resolve) => this.#settle = resolve);
+    this.#mayWaitForStart = true;
     Atomics.store(this.#words, STATE, STARTING);
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     const worker = this.#worker = new NativeWorker(url, { type: "module" });
@@ -98,19 +122,31 @@ export class SecondThread {
 
   /**
    * Claims the Worker and starts its half of the forward at `plan`; returns the
-   * job number, or undefined when no Worker is waiting (then one is started for
-   * later forwards if the last one stopped itself).
+   * job number, or undefined when no Worker is waiting. If the last one stopped
+   * itself, starts a new one; with `waitForStart`, waits for a starting Worker
+   * (where this thread may block) instead of leaving it to later forwards.
    */
-  start(plan: number): number | undefined {
+  start(plan: number, waitForStart: boolean): number | undefined {
     if (this.#closed) return undefined;
-    const state = Atomics.compareExchange(this.#words, STATE, IDLE, BUSY);
-    if (state !== IDLE) {
-      if (state === STOPPED) this.#spawn();
-      return undefined;
+    const words = this.#words;
+    let state = Atomics.compareExchange(words, STATE, IDLE, BUSY);
+    if (state === STOPPED) {
+      this.#spawn();
+      state = STARTING;
     }
-    Atomics.store(this.#words, PLAN, plan);
-    const job = Atomics.add(this.#words, JOB, 1) + 1;
-    Atomics.notify(this.#words, JOB);
+    if (state === STARTING && waitForStart && CAN_BLOCK && this.#mayWaitForStart) {
+      this.#mayWaitForStart = false;
+      const started = performance.now();
+      let left = START_LIMIT_MS;
+      while (left > 0 && Atomics.wait(words, STATE, STARTING, left) !== "not-equal") {
+        left = START_LIMIT_MS - (performance.now() - started);
+      }
+      state = Atomics.compareExchange(words, STATE, IDLE, BUSY);
+    }
+    if (state !== IDLE) return undefined;
+    Atomics.store(words, PLAN, plan);
+    const job = Atomics.add(words, JOB, 1) + 1;
+    Atomics.notify(words, JOB);
     return job;
   }
 

@@ -46,8 +46,9 @@ export interface RNNOptions {
    * model; otherwise they split every matrix product by columns and meet after
    * each time step). Results are bit-identical to one thread of the same `simd`
    * build; the second thread takes part from `await rnn.ready`, stops itself
-   * after a second without work (the next large forward starts it again) and
-   * for good at `rnn.close()`. On a machine with one core it stays on one thread.
+   * after a second without work (the next large forward starts it again; one
+   * of 4 GFLOP or more waits the ~20 ms for it) and for good at `rnn.close()`.
+   * On a machine with one core it stays on one thread.
    */
   threads?: 1 | 2;
   /**
@@ -199,8 +200,10 @@ export class RNN {
 
   /**
    * Resolves when the second thread of a `threads: 2` model is up, or has
-   * failed to start, or was closed (at once for one thread). Forwards before
-   * that run on one thread, with the same results.
+   * failed to start, or was closed (at once for one thread); after the Worker
+   * stopped when idle, when the one started since is. Forwards before that
+   * run on one thread, with the same results, except that one of 4 GFLOP or
+   * more waits for the Worker where the engine lets the main thread block (Deno does).
    *
    * @example
    * ```ts

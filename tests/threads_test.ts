@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { type Nonlinearity, RNN, Tensor } from "../mod.ts";
 import { randomTensor, seededRandom } from "./_helpers.ts";
+import { type RnnGeometry, RnnKernel, WAIT_FOR_WORKER_FLOPS } from "../_kernels.ts";
 
 const int = (random: () => number, lo: number, hi: number) =>
   lo + Math.floor(random() * (hi - lo + 1));
@@ -134,4 +135,31 @@ Deno.test("after its Worker stopped when idle, a model still computes right and 
   }
   assert.equal(threadsNow(), 2, "a new Worker took its place");
   assert.deepEqual(two.forward(input)[0].data, one.forward(input)[0].data);
+});
+
+Deno.test("a very large forward waits for a starting Worker: at first and after it stopped when idle", async () => {
+  // 64 sequences × 125 steps × 2·(1 + 512)·512 FLOPs ≈ 4.2 GFLOP, just above the threshold.
+  const [seqLen, batch] = [125, 64];
+  const geometry = { inputSize: 1, hiddenSize: 512, numLayers: 1, directions: 1, activation: 1 };
+  assert.ok(seqLen * batch * 2 * (1 + 512) * 512 >= WAIT_FOR_WORKER_FLOPS);
+  const kernel = new RnnKernel(geometry as RnnGeometry, "relaxed", 2);
+  try {
+    const weights = {
+      weightIh: new Float32Array(512).fill(0.01),
+      weightHh: new Float32Array(512 * 512).fill(0.001),
+    };
+    kernel.uploadWeights([weights]);
+    const input = new Float32Array(seqLen * batch).fill(1);
+    const first = kernel.forward(input, seqLen, batch, true, undefined).output;
+    assert.equal(kernel.lastRunThreads, 2, "the first forward waited for the Worker");
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    assert.equal(kernel.threads, 1, "the idle Worker has stopped");
+    const again = kernel.forward(input, seqLen, batch, true, undefined).output;
+    assert.equal(kernel.lastRunThreads, 2, "the next forward waited for a new Worker");
+    assert.deepEqual(again, first);
+    kernel.forward(input.subarray(0, 64), 1, batch, true, undefined);
+    assert.equal(kernel.lastRunThreads, 2, "a small forward uses the Worker that is up");
+  } finally {
+    kernel.close();
+  }
 });
