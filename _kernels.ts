@@ -178,7 +178,8 @@ const PLAN = {
   barrier: 16,
   packing: 18,
   packingStride: 19,
-  weights: 20,
+  tickets: 20,
+  weights: 21,
 } as const;
 
 /**
@@ -358,6 +359,7 @@ export class RnnKernel {
     // step costs more than half the work saves.
     if (second && batch * hidden * hidden >= 65536) {
       i32[plan + PLAN.threads] = 2;
+      i32[plan + PLAN.tickets] = 0;
       const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
       const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {

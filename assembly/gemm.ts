@@ -2,8 +2,7 @@
 //
 // Shapes: A is m×k (rows `lda` bytes apart), B is k×(8·panels) packed by
 // pack.ts as panels of k×8 floats, init and C are m×(8·panels) (rows `ldInit`
-// / `ldc` bytes apart; ldInit = 0 repeats one bias row). Only panels
-// [panelStart, panelEnd) are computed (a thread's share), and only the first
+// / `ldc` bytes apart; ldInit = 0 repeats one bias row). Only the first
 // `valid` columns of each C row are written, so C may be an unpadded matrix.
 // Panels and init rows are 16-byte aligned; A and C rows need not be.
 //
@@ -36,14 +35,19 @@ export function packingBytes(k: i32, m: i32): f64 {
   return <f64>min(m, blockRows(k)) * <f64>k * 4;
 }
 
-/** The matrix product with the activation `act` fused into the store. */
+/**
+ * The matrix product with the activation `act` fused into the store, over all
+ * ceil(valid / 8) panels of B. With `tickets` (the address of an i32 that two
+ * threads share), the panels of each block of rows are dealt out one at a time
+ * to whichever thread asks first, as tickets base, base + 1, …: each thread
+ * calls with the same arguments and computes the panels it drew. Returns the
+ * ticket after the last one this product uses (base when `tickets` is 0).
+ */
 export function gemmPanels(
   a: usize,
   lda: usize,
   k: i32,
   b: usize,
-  panelStart: i32,
-  panelEnd: i32,
   init: usize,
   ldInit: usize,
   c: usize,
@@ -52,7 +56,10 @@ export function gemmPanels(
   valid: i32,
   act: i32,
   packing: usize,
-): void {
+  tickets: usize,
+  base: i32,
+): i32 {
+  const panels = (valid + PANEL - 1) / PANEL;
   const panelBytes = <usize>k * <usize>(PANEL * 4);
   const rowsPerBlock = blockRows(k);
   for (let i0 = 0; i0 < m; i0 += rowsPerBlock) {
@@ -67,36 +74,58 @@ export function gemmPanels(
       }
     }
     const fours = (rows - 5 * fives) >> 2;
-    const firstSingle = i0 + 5 * fives + 4 * fours;
     packGroups(a + <usize>i0 * lda, lda, k, fives, 5, packing);
     const fourPacking = packing + <usize>fives * <usize>k * 20;
     packGroups(a + <usize>(i0 + 5 * fives) * lda, lda, k, fours, 4, fourPacking);
-    for (let j = panelStart * PANEL; j < panelEnd * PANEL; j += PANEL) {
-      const panel = b + <usize>(j / PANEL) * panelBytes;
+    for (let next = 0; ; next++) {
+      let panel = next;
+      if (tickets) {
+        panel = claim(tickets, base + panels) - base;
+        if (panel < 0) break;
+      } else if (next == panels) {
+        break;
+      }
+      const j = panel * PANEL;
+      const panelStart = b + <usize>panel * panelBytes;
       const cols = min(PANEL, valid - j);
       const colBytes = <usize>j << 2;
       let i = i0;
       let q = packing;
       for (let g = 0; g < fives; g++, i += 5, q += <usize>k * 20) {
         tilePacked(
-          q, k, panel, init + <usize>i * ldInit + colBytes, ldInit,
+          q, k, panelStart, init + <usize>i * ldInit + colBytes, ldInit,
           c + <usize>i * ldc + colBytes, ldc, cols, act, true,
         );
       }
       for (let g = 0; g < fours; g++, i += 4, q += <usize>k * 16) {
         tilePacked(
-          q, k, panel, init + <usize>i * ldInit + colBytes, ldInit,
+          q, k, panelStart, init + <usize>i * ldInit + colBytes, ldInit,
           c + <usize>i * ldc + colBytes, ldc, cols, act, false,
         );
       }
       for (; i < i0 + rows; i++) {
         tile1x8(
-          a + <usize>i * lda, k, panel, init + <usize>i * ldInit + colBytes,
+          a + <usize>i * lda, k, panelStart, init + <usize>i * ldInit + colBytes,
           c + <usize>i * ldc + colBytes, cols, act,
         );
       }
     }
+    if (tickets) base += panels;
   }
+  return base;
+}
+
+// Takes the next ticket below `end` from the shared counter, or returns -1
+// when none is left (the counter only grows: tickets are never reused).
+@inline function claim(tickets: usize, end: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return -1;
+  let seen = atomic.load<i32>(tickets);
+  while (seen < end) {
+    const before = atomic.cmpxchg<i32>(tickets, seen, seen + 1);
+    if (before == seen) return seen;
+    seen = before;
+  }
+  return -1;
 }
 
 // Copies `groups` groups of `size` (4 or 5) rows of A into `dst`, each group

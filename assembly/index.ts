@@ -1,10 +1,9 @@
 // The kernel module's exports: numbers in, numbers out, no imports.
 
 import { ACT_IDENTITY } from "./activation";
-import { gemmPanels, PANEL } from "./gemm";
+import { gemmPanels } from "./gemm";
 
 export { packingBytes } from "./gemm";
-import { paddedWidth } from "./pack";
 
 export { packBias, packWeight, paddedWidth } from "./pack";
 export { rnnForward } from "./rnn_forward";
@@ -31,7 +30,7 @@ export function linearForward(
   packing: usize,
 ): void {
   gemmPanels(
-    x, <usize>inFeatures << 2, inFeatures, weight, 0, paddedWidth(outFeatures) / PANEL,
-    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY, packing,
+    x, <usize>inFeatures << 2, inFeatures, weight,
+    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY, packing, 0, 0,
   );
 }

@@ -1,8 +1,9 @@
 // The whole multi-layer, bidirectional Elman RNN forward in one call, on one
-// thread or split by column panels between two threads sharing one memory.
+// thread or shared by two threads on one memory: one direction each, or the
+// column panels of every matrix product dealt out to whichever thread is free.
 
 import { ACT_IDENTITY } from "./activation";
-import { gemmPanels, PANEL } from "./gemm";
+import { gemmPanels } from "./gemm";
 import { paddedWidth } from "./pack";
 
 // The plan: i32 fields written by the wrapper (`_kernels.ts` mirrors these
@@ -27,7 +28,8 @@ export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
 export const PLAN_PACKING: i32 = 18; // packing buffers for gemmPanels, one per thread
 export const PLAN_PACKING_STRIDE: i32 = 19; // bytes from one thread's packing buffer to the next
-export const PLAN_WEIGHTS: i32 = 20;
+export const PLAN_TICKETS: i32 = 20; // the panel ticket counter of two threads, 0 at the start
+export const PLAN_WEIGHTS: i32 = 21;
 
 // This call's geometry. Globals are per instance, so each thread has its own.
 let seqLen = 0;
@@ -42,14 +44,14 @@ let lengths: usize = 0;
 let threads = 1;
 let barrierWords: usize = 0;
 let packing: usize = 0; // this thread's packing buffer
-// Whether threads meet after every time step (a column split) or only after
-// each layer (a direction split: bidirectional models on two threads).
-let stepBarriers = true;
-// This thread's share: column panels [panelStart, panelEnd), columns [colStart, colEnd) of H.
-let panelStart = 0;
-let panelEnd = 0;
-let colStart = 0;
-let colEnd = 0;
+// Two threads sharing the panels of every product (not one direction each):
+// they meet after every time step, and draw panels from the shared counter.
+let sharePanels = false;
+let tickets: usize = 0; // the counter's address when sharePanels, else 0
+let nextTicket = 0;
+// Whether this thread does the row-wise work (masking, restarts, h_n): when two
+// threads share panels only thread 0 does, on whole rows.
+let rowWork = true;
 
 @inline function field(plan: usize, index: i32): i32 {
   return load<i32>(plan + (<usize>index << 2));
@@ -60,9 +62,11 @@ let colEnd = 0;
  * not reach a barrier in time. Rows of input, output and projection are in the
  * caller's order: time-major, or batch-major when batchFirst. Layer k writes to
  * the output buffer when numLayers - 1 - k is even and to the scratch buffer
- * otherwise, so the last layer always lands in the output. With two threads,
- * thread i computes its half of the column panels of every product, and both
- * meet at a barrier after each time step, when h_t is complete.
+ * otherwise, so the last layer always lands in the output. Two threads run
+ * one direction each of a bidirectional model and meet after each layer;
+ * otherwise both call every product, compute the panels they draw from the
+ * shared ticket counter (so a thread slowed down by its core does less), and
+ * meet after each projection and each time step, when h_t is complete.
  */
 export function rnnForward(plan: usize, thread: i32): i32 {
   seqLen = field(plan, PLAN_SEQ_LEN);
@@ -84,17 +88,14 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   outWidth = directions * hidden;
   timeStep = batchFirst ? 1 : <usize>batch;
   seqStep = batchFirst ? <usize>seqLen : 1;
-  const panels = padded / PANEL;
   // Two threads on a bidirectional model each run one direction whole, with
   // their own projection buffer, and meet only after each layer; otherwise
-  // each thread computes its share of the column panels of every product.
+  // they share the column panels of every product.
   const byDirection = threads == 2 && directions == 2;
-  const share = byDirection ? panels : (panels + threads - 1) / threads;
-  panelStart = byDirection ? 0 : min(panels, thread * share);
-  panelEnd = min(panels, panelStart + share);
-  colStart = panelStart * PANEL;
-  colEnd = max(colStart, min(hidden, panelEnd * PANEL));
-  stepBarriers = !byDirection;
+  sharePanels = threads == 2 && !byDirection;
+  tickets = sharePanels ? plan + (<usize>PLAN_TICKETS << 2) : 0;
+  nextTicket = 0;
+  rowWork = !sharePanels || thread == 0;
   const projectionBytes = <usize>rows * (<usize>padded << 2);
 
   let layerInput = <usize>field(plan, PLAN_INPUT);
@@ -106,10 +107,13 @@ export function rnnForward(plan: usize, thread: i32): i32 {
       const projection = byDirection ? projectionBase + <usize>dir * projectionBytes : projectionBase;
       const slot = PLAN_WEIGHTS + 3 * (layer * directions + dir);
       // Input projection of all steps at once: P = X·W_ihᵀ + (b_ih + b_hh).
-      gemmPanels(
-        layerInput, <usize>inWidth << 2, inWidth, <usize>field(plan, slot), panelStart, panelEnd,
-        <usize>field(plan, slot + 2), 0, projection, <usize>padded << 2, rows, padded, ACT_IDENTITY, packing,
+      nextTicket = gemmPanels(
+        layerInput, <usize>inWidth << 2, inWidth, <usize>field(plan, slot),
+        <usize>field(plan, slot + 2), 0, projection, <usize>padded << 2, rows, padded, ACT_IDENTITY,
+        packing, tickets, nextTicket,
       );
+      // Each step reads P_t in every column, whichever thread computed it.
+      if (!stepBarrier()) return 1;
       const state = (<usize>(layer * directions + dir) * <usize>batch * <usize>hidden) << 2;
       const ok = recurrence(
         <usize>field(plan, PLAN_H0) + state,
@@ -135,8 +139,12 @@ export function rnnForward(plan: usize, thread: i32): i32 {
 // packed sequences do): its rows past that are zeroed after each step, the
 // reverse direction starts it from h0 at its own last step, and hN holds the
 // state after its own last step. Inactive rows are computed and discarded,
-// which keeps one matrix product per step. Each thread touches only its own
-// columns, except that it reads whole rows of h_{t-1}.
+// which keeps one matrix product per step.
+// When two threads share the panels, thread 0 alone does that row-wise work.
+// Rows it zeroes after a step's barrier may meanwhile be read by the other
+// thread's next product, but only to compute rows that stay inactive (a row
+// past its sequence's end stays so; a reverse restart is copied in before a
+// barrier), so what it reads there is discarded.
 function recurrence(
   h0: usize,
   hN: usize,
@@ -158,41 +166,42 @@ function recurrence(
     // Reverse sequences whose last step is t start here, from h0.
     const restarts = lengths != 0 && reverse && s > 0;
     if (restarts) {
-      for (let n = 0; n < batch; n++) {
-        if (lengthOf(n) - 1 == t) {
-          copyOwnColumns(previous + <usize>n * ldPrevious, h0 + <usize>n * rowBytes);
+      if (rowWork) {
+        for (let n = 0; n < batch; n++) {
+          if (lengthOf(n) - 1 == t) {
+            memory.copy(previous + <usize>n * ldPrevious, h0 + <usize>n * rowBytes, rowBytes);
+          }
         }
       }
       if (!stepBarrier()) return false;
     }
-    gemmPanels(
-      previous, ldPrevious, hidden, weightHh, panelStart, panelEnd,
+    nextTicket = gemmPanels(
+      previous, ldPrevious, hidden, weightHh,
       projection + row * (<usize>padded << 2), ldProjection,
-      current, ldOut, batch, hidden, act, packing,
+      current, ldOut, batch, hidden, act, packing, tickets, nextTicket,
     );
-    if (lengths) {
-      for (let n = 0; n < batch; n++) {
-        if (t >= lengthOf(n)) zeroOwnColumns(current + <usize>n * ldOut);
-      }
-    }
     if (!stepBarrier()) return false;
-    // Now that no thread reads h_{t-1} any more, restarted rows of it go back to 0.
-    // (After the last step this can overlap the next layer's projection reading
-    // those rows: they lie past their sequence's end, so what it reads there is discarded.)
-    if (restarts) {
+    if (rowWork && lengths) {
       for (let n = 0; n < batch; n++) {
-        if (lengthOf(n) - 1 == t) zeroOwnColumns(previous + <usize>n * ldPrevious);
+        if (t >= lengthOf(n)) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
+      }
+      // Restarted rows of h_{t-1} go back to 0, now that this step has read them.
+      if (restarts) {
+        for (let n = 0; n < batch; n++) {
+          if (lengthOf(n) - 1 == t) memory.fill(previous + <usize>n * ldPrevious, 0, rowBytes);
+        }
       }
     }
     previous = current;
     ldPrevious = ldOut;
   }
+  if (!rowWork) return true;
   for (let n = 0; n < batch; n++) {
     let last = previous + <usize>n * ldPrevious;
     if (lengths && !reverse) {
       last = out + <usize>(lengthOf(n) - 1) * timeStep * outRowBytes + <usize>n * ldOut;
     }
-    copyOwnColumns(hN + <usize>n * rowBytes, last);
+    memory.copy(hN + <usize>n * rowBytes, last, rowBytes);
   }
   return true;
 }
@@ -201,17 +210,8 @@ function recurrence(
   return load<i32>(lengths + (<usize>n << 2));
 }
 
-@inline function copyOwnColumns(dst: usize, src: usize): void {
-  const offset = <usize>colStart << 2;
-  memory.copy(dst + offset, src + offset, <usize>(colEnd - colStart) << 2);
-}
-
-@inline function zeroOwnColumns(dst: usize): void {
-  memory.fill(dst + (<usize>colStart << 2), 0, <usize>(colEnd - colStart) << 2);
-}
-
 @inline function stepBarrier(): bool {
-  return stepBarriers ? barrier() : true;
+  return sharePanels ? barrier() : true;
 }
 
 // Iterations of the barrier's spin before it gives up (seconds, not a hang).
