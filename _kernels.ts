@@ -274,7 +274,7 @@ export class RnnKernel {
     return this.#kernel.memory.buffer.byteLength;
   }
 
-  /** 2 while a second thread waits to take half of large forwards, else 1. */
+  /** 2 while a second thread waits to take part in large forwards, else 1. */
   get threads(): 1 | 2 {
     return this.#second?.available ? 2 : 1;
   }

@@ -1,5 +1,5 @@
 // The second thread of a two-thread RNN: a Worker that instantiates the
-// threads build on the same shared memory and runs thread 1's half of each
+// threads build on the same shared memory and runs thread 1's part of each
 // forward when the main thread posts a job. The Worker is made from a blob:
 // URL, which needs no permission, so importing mod.ts by URL still needs none.
 //
@@ -10,7 +10,7 @@
 
 // Control block words (i32 indices from its start), shared with the Worker.
 const JOB = 0; // incremented by the main thread to start a forward; -1 closes
-const DONE = 1; // set to the job's number by the Worker when its half is done
+const DONE = 1; // set to the job's number by the Worker when its part is done
 const STATUS = 2; // the Worker's rnnForward result: 0, or 1 for a barrier timeout
 const PLAN = 3; // the plan's address
 const STATE = 4; // one of the states below
@@ -24,7 +24,7 @@ export const CONTROL_BYTES = 32;
 
 // How long an idle Worker waits for a job before it stops itself.
 const IDLE_MS = 1000;
-// The main thread waits this long for the Worker's half before giving up on it.
+// The main thread waits this long for the Worker's part before giving up on it.
 const WAIT_LIMIT_MS = 10_000;
 // A forward that waits for a starting Worker gives up on it after this long.
 const START_LIMIT_MS = 1000;
@@ -121,7 +121,7 @@ export class SecondThread {
   }
 
   /**
-   * Claims the Worker and starts its half of the forward at `plan`; returns the
+   * Claims the Worker and starts its part of the forward at `plan`; returns the
    * job number, or undefined when no Worker is waiting. If the last one stopped
    * itself, starts a new one; with `waitForStart`, waits for a starting Worker
    * (where this thread may block) instead of leaving it to later forwards.

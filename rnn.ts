@@ -43,8 +43,8 @@ export interface RNNOptions {
   /**
    * 1 (default) or 2: run each large forward on this thread and a Worker
    * sharing one WebAssembly memory (one direction each for a bidirectional
-   * model; otherwise they split every matrix product by columns and meet after
-   * each time step). Results are bit-identical to one thread of the same `simd`
+   * model; otherwise each computes the next free column panel of every matrix
+   * product, so a slower core does less, and they meet after each time step). Results are bit-identical to one thread of the same `simd`
    * build; the second thread takes part from `await rnn.ready`, stops itself
    * after a second without work (the next large forward starts it again; one
    * of 4 GFLOP or more waits the ~20 ms for it) and for good at `rnn.close()`.
@@ -191,7 +191,7 @@ export class RNN {
 
   /**
    * 2 while a `threads: 2` model's second thread is up (from `ready` until
-   * `close()`) to take half of each large forward (from N·H² = 65536 per
+   * `close()`) to take part in each large forward (from N·H² = 65536 per
    * step; smaller ones run on one thread), otherwise 1.
    */
   get threads(): 1 | 2 {
