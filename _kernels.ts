@@ -179,7 +179,8 @@ const PLAN = {
   packing: 18,
   packingStride: 19,
   tickets: 20,
-  weights: 21,
+  abort: 22,
+  weights: 23,
 } as const;
 
 /**
@@ -359,7 +360,7 @@ export class RnnKernel {
     // step costs more than half the work saves.
     if (second && batch * hidden * hidden >= 65536) {
       i32[plan + PLAN.threads] = 2;
-      i32[plan + PLAN.tickets] = 0;
+      i32[plan + PLAN.tickets] = i32[plan + PLAN.tickets + 1] = i32[plan + PLAN.abort] = 0;
       const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
       const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {

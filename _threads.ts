@@ -107,10 +107,13 @@ export class SecondThread {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     const worker = this.#worker = new NativeWorker(url, { type: "module" });
     URL.revokeObjectURL(url);
-    worker.onmessage = () => this.#settle();
+    // An earlier Worker's late message or error must not settle or close this one.
+    const settle = this.#settle;
+    worker.onmessage = () => settle();
     worker.onerror = (event) => {
       event.preventDefault();
-      this.close();
+      if (worker === this.#worker) this.close();
+      else settle();
     };
     worker.postMessage({ module: this.#module, memory: this.#memory, control: this.#control });
   }

@@ -37,7 +37,7 @@ export function packingBytes(k: i32, m: i32): f64 {
 
 /**
  * The matrix product with the activation `act` fused into the store, over all
- * ceil(valid / 8) panels of B. With `tickets` (the address of an i32 that two
+ * ceil(valid / 8) panels of B. With `tickets` (the address of an i64 that two
  * threads share), the panels of each block of rows are dealt out one at a time
  * to whichever thread asks first, as tickets base, base + 1, …: each thread
  * calls with the same arguments and computes the panels it drew. Returns the
@@ -57,8 +57,8 @@ export function gemmPanels(
   act: i32,
   packing: usize,
   tickets: usize,
-  base: i32,
-): i32 {
+  base: i64,
+): i64 {
   const panels = (valid + PANEL - 1) / PANEL;
   const panelBytes = <usize>k * <usize>(PANEL * 4);
   const rowsPerBlock = blockRows(k);
@@ -80,8 +80,9 @@ export function gemmPanels(
     for (let next = 0; ; next++) {
       let panel = next;
       if (tickets) {
-        panel = claim(tickets, base + panels) - base;
-        if (panel < 0) break;
+        const ticket = claim(tickets, base + panels);
+        if (ticket < 0) break;
+        panel = <i32>(ticket - base);
       } else if (next == panels) {
         break;
       }
@@ -117,11 +118,11 @@ export function gemmPanels(
 
 // Takes the next ticket below `end` from the shared counter, or returns -1
 // when none is left (the counter only grows: tickets are never reused).
-@inline function claim(tickets: usize, end: i32): i32 {
+@inline function claim(tickets: usize, end: i64): i64 {
   if (!ASC_FEATURE_THREADS) return -1;
-  let seen = atomic.load<i32>(tickets);
+  let seen = atomic.load<i64>(tickets);
   while (seen < end) {
-    const before = atomic.cmpxchg<i32>(tickets, seen, seen + 1);
+    const before = atomic.cmpxchg<i64>(tickets, seen, seen + 1);
     if (before == seen) return seen;
     seen = before;
   }

@@ -28,8 +28,9 @@ export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
 export const PLAN_PACKING: i32 = 18; // packing buffers for gemmPanels, one per thread
 export const PLAN_PACKING_STRIDE: i32 = 19; // bytes from one thread's packing buffer to the next
-export const PLAN_TICKETS: i32 = 20; // the panel ticket counter of two threads, 0 at the start
-export const PLAN_WEIGHTS: i32 = 21;
+export const PLAN_TICKETS: i32 = 20; // two words: the panel ticket counter (i64) of two threads, 0 at the start
+export const PLAN_ABORT: i32 = 22; // set by a thread that gave up waiting for the other, 0 at the start
+export const PLAN_WEIGHTS: i32 = 23;
 
 // This call's geometry. Globals are per instance, so each thread has its own.
 let seqLen = 0;
@@ -48,7 +49,8 @@ let packing: usize = 0; // this thread's packing buffer
 // they meet after every time step, and draw panels from the shared counter.
 let sharePanels = false;
 let tickets: usize = 0; // the counter's address when sharePanels, else 0
-let nextTicket = 0;
+let nextTicket: i64 = 0;
+let abortWord: usize = 0;
 // Whether this thread does the row-wise work (masking, restarts, h_n): when two
 // threads share panels only thread 0 does, on whole rows.
 let rowWork = true;
@@ -76,6 +78,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   lengths = <usize>field(plan, PLAN_LENGTHS);
   threads = field(plan, PLAN_THREADS);
   barrierWords = plan + (<usize>PLAN_BARRIER << 2);
+  abortWord = plan + (<usize>PLAN_ABORT << 2);
   packing = <usize>field(plan, PLAN_PACKING) + <usize>thread * <usize>field(plan, PLAN_PACKING_STRIDE);
   const numLayers = field(plan, PLAN_NUM_LAYERS);
   const directions = field(plan, PLAN_DIRECTIONS);
@@ -219,10 +222,14 @@ const SPIN_LIMIT: i64 = 2_000_000_000;
 
 // Waits until every thread has arrived: a counting barrier with a generation
 // word, spinning (a sleeping wait costs more than a whole step). Returns false
-// when the other thread does not arrive within SPIN_LIMIT spins.
+// when the other thread does not arrive within SPIN_LIMIT spins, after raising
+// the abort word, or when the other thread raised it: a thread that gave up is
+// not waited for, and the other one stops at its next barrier, so that the
+// caller can rerun the forward on one thread once both have returned.
 function barrier(): bool {
   if (!ASC_FEATURE_THREADS) return true;
   if (threads == 1) return true;
+  if (atomic.load<i32>(abortWord)) return false;
   const generation = atomic.load<i32>(barrierWords, 4);
   if (atomic.add<i32>(barrierWords, 1) == threads - 1) {
     atomic.store<i32>(barrierWords, 0);
@@ -230,7 +237,11 @@ function barrier(): bool {
     return true;
   }
   for (let spins: i64 = 0; atomic.load<i32>(barrierWords, 4) == generation; spins++) {
-    if (spins == SPIN_LIMIT) return false;
+    if (spins == SPIN_LIMIT) {
+      atomic.store<i32>(abortWord, 1);
+      return false;
+    }
+    if ((spins & 1023) == 1023 && atomic.load<i32>(abortWord)) return false;
   }
   return true;
 }

@@ -163,3 +163,38 @@ Deno.test("a very large forward waits for a starting Worker: at first and after 
     kernel.close();
   }
 });
+
+Deno.test("threads: 2 gives one thread's results bit for bit when products span several row blocks", async () => {
+  const random = seededRandom(16);
+  // Rows of 1701 floats make 20-row blocks of the input projection (and k is not a multiple of
+  // 4); 520 sequences of H = 64 make two row blocks of every recurrence step.
+  for (const [inputSize, hiddenSize, seqLen, batch] of [[1701, 64, 3, 23], [5, 64, 2, 520]]) {
+    for (const withLengths of [false, true]) {
+      const options = { inputSize, hiddenSize, numLayers: 2 };
+      const one = new RNN(options);
+      using two = new RNN({ ...options, threads: 2 });
+      two.loadStateDict(one.stateDict());
+      await two.ready;
+      const input = randomTensor(random, [seqLen, batch, inputSize]);
+      const lengths = withLengths
+        ? Array.from({ length: batch }, () => int(random, 1, seqLen))
+        : undefined;
+      const [a, ha] = one.forward(input, undefined, { lengths });
+      const [b, hb] = two.forward(input, undefined, { lengths });
+      const label = `[${seqLen}, ${batch}, ${inputSize}] H=${hiddenSize} lengths ${withLengths}`;
+      assert.deepEqual(b.data, a.data, label);
+      assert.deepEqual(hb.data, ha.data, label);
+    }
+  }
+});
+
+Deno.test("ready waits for the latest Worker, not for a stopped one's late message", async () => {
+  using rnn = new RNN({ inputSize: 8, hiddenSize: 128, threads: 2 });
+  // Keep this thread busy: the first Worker starts, says it is ready, waits a second for work
+  // and stops itself, while its message waits here to be delivered.
+  const until = performance.now() + 2500;
+  while (performance.now() < until) { /* no event loop turn */ }
+  rnn.forward(Tensor.zeros([2, 8, 8])); // finds it stopped: starts a new one, runs on one thread
+  await rnn.ready;
+  assert.equal(rnn.threads, 2);
+});
