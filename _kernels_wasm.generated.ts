@@ -1,6 +1,6 @@
 // GENERATED FILE: DO NOT EDIT. Rebuild with `deno task build` (scripts/build.ts).
 // Compiler: AssemblyScript 0.28.20; options: {"runtime":"stub","optimizeLevel":3,"shrinkLevel":0,"converge":true,"noAssert":true,"use":["abort="],"enable":["simd"]}
-// Sources: assembly/*.ts and asconfig.json, sha256 66bb38002cf7b7a7a67b1b90e26941c7c75ae75d0c86fb9761dd009a75a7f469
+// Sources: assembly/*.ts and asconfig.json, sha256 80ee8a7f876696c21b01843457375cf6d8ea8bb07310d0b2bfbce9fe9ad80705
 // The bytes of both kernel builds, so that importing mod.ts needs no --allow-read or --allow-net.
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

@@ -87,26 +87,26 @@ export function gemmPanels(
         break;
       }
       const j = panel * PANEL;
-      const panelStart = b + <usize>panel * panelBytes;
+      const panelAddress = b + <usize>panel * panelBytes;
       const cols = min(PANEL, valid - j);
       const colBytes = <usize>j << 2;
       let i = i0;
       let q = packing;
       for (let g = 0; g < fives; g++, i += 5, q += <usize>k * 20) {
         tilePacked(
-          q, k, panelStart, init + <usize>i * ldInit + colBytes, ldInit,
+          q, k, panelAddress, init + <usize>i * ldInit + colBytes, ldInit,
           c + <usize>i * ldc + colBytes, ldc, cols, act, true,
         );
       }
       for (let g = 0; g < fours; g++, i += 4, q += <usize>k * 16) {
         tilePacked(
-          q, k, panelStart, init + <usize>i * ldInit + colBytes, ldInit,
+          q, k, panelAddress, init + <usize>i * ldInit + colBytes, ldInit,
           c + <usize>i * ldc + colBytes, ldc, cols, act, false,
         );
       }
       for (; i < i0 + rows; i++) {
         tile1x8(
-          a + <usize>i * lda, k, panelStart, init + <usize>i * ldInit + colBytes,
+          a + <usize>i * lda, k, panelAddress, init + <usize>i * ldInit + colBytes,
           c + <usize>i * ldc + colBytes, cols, act,
         );
       }
