@@ -31,7 +31,9 @@ const START_LIMIT_MS = 1000;
 
 // Whether this thread may block in Atomics.wait: yes in Deno and in Workers,
 // no on a browser's main thread (where a Worker may not even start while it blocks).
-const CAN_BLOCK = (() => {
+// Cleared for good the first time a Worker does not start while this thread
+// waits for it (as a nested Worker may not, in a browser's Worker).
+let canBlock = (() => {
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
@@ -137,7 +139,7 @@ export class SecondThread {
       this.#spawn();
       state = STARTING;
     }
-    if (state === STARTING && waitForStart && CAN_BLOCK && this.#mayWaitForStart) {
+    if (state === STARTING && waitForStart && canBlock && this.#mayWaitForStart) {
       this.#mayWaitForStart = false;
       const started = performance.now();
       let left = START_LIMIT_MS;
@@ -145,6 +147,7 @@ export class SecondThread {
         left = START_LIMIT_MS - (performance.now() - started);
       }
       state = Atomics.compareExchange(words, STATE, IDLE, BUSY);
+      if (state === STARTING) canBlock = false;
     }
     if (state !== IDLE) return undefined;
     Atomics.store(words, PLAN, plan);
