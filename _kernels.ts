@@ -180,7 +180,9 @@ const PLAN = {
   packingStride: 19,
   tickets: 20,
   abort: 22,
-  weights: 23,
+  progress: 23,
+  spinLimit: 25,
+  weights: 26,
 } as const;
 
 /**
@@ -220,7 +222,10 @@ export class RnnKernel {
   readonly #kernel: KernelInstance;
   readonly #geometry: RnnGeometry;
   readonly #plan: number;
-  readonly #workStart: number;
+  // Where the per-call buffers start: above the weights, or above buffers given
+  // up to a stalled second thread (see #run).
+  #workStart: number;
+  #workEnd = 0;
   readonly #second: SecondThread | undefined;
   // Floating-point operations per row (time step of one sequence) of a forward.
   readonly #flopsPerRow: number;
@@ -229,8 +234,17 @@ export class RnnKernel {
   #laidOut = { seqLen: -1, batch: -1, batchFirst: false };
   #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
 
-  /** `threads: 2` runs the flavor's threads build on a shared memory with a Worker as thread 1. */
-  constructor(geometry: RnnGeometry, flavor: KernelFlavor, threads: 1 | 2 = 1) {
+  /**
+   * `threads: 2` runs the flavor's threads build on a shared memory with a Worker as thread 1.
+   * `spinLimit` (for tests) is how many spins a thread waits at a barrier for the other to
+   * show progress before giving up on it.
+   */
+  constructor(
+    geometry: RnnGeometry,
+    flavor: KernelFlavor,
+    threads: 1 | 2 = 1,
+    { spinLimit = 2e9 }: { spinLimit?: number } = {},
+  ) {
     const kernel = this.#kernel = new KernelInstance(flavor, threads === 2);
     this.#geometry = geometry;
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
@@ -245,6 +259,7 @@ export class RnnKernel {
     i32[plan + PLAN.numLayers] = numLayers;
     i32[plan + PLAN.directions] = directions;
     i32[plan + PLAN.activation] = geometry.activation;
+    i32[plan + PLAN.spinLimit] = spinLimit;
     const paddedBias = packedBytes(hiddenSize, 1);
     let flopsPerRow = 0;
     for (let layer = 0; layer < numLayers; layer++) {
@@ -333,25 +348,38 @@ export class RnnKernel {
     if (laidOut.seqLen !== seqLen || laidOut.batch !== batch || laidOut.batchFirst !== batchFirst) {
       this.#layout(seqLen, batch, batchFirst);
     }
-    const { f32, i32 } = this.#kernel;
-    const regions = this.#regions;
     const { hiddenSize, numLayers, directions } = this.#geometry;
-    f32.set(input, regions.input / 4);
     const stateLength = numLayers * directions * batch * hiddenSize;
-    if (h0) f32.set(h0, regions.h0 / 4);
-    else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
-    if (lengths) i32.set(lengths, regions.lengths / 4);
-    i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
-    this.#run();
+    const load = () => {
+      const { f32, i32 } = this.#kernel;
+      const regions = this.#regions;
+      f32.set(input, regions.input / 4);
+      if (h0) f32.set(h0, regions.h0 / 4);
+      else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
+      if (lengths) i32.set(lengths, regions.lengths / 4);
+      i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
+    };
+    load();
+    if (!this.#run()) {
+      // The second thread stalled and may still write into these buffers: leave
+      // them to it and run on this thread in fresh ones.
+      this.#workStart = this.#workEnd;
+      this.#layout(seqLen, batch, batchFirst);
+      load();
+      this.#run();
+    }
+    const { f32 } = this.#kernel;
+    const regions = this.#regions;
     const outputLength = seqLen * batch * directions * hiddenSize;
     // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
     const both = f32.slice(regions.output / 4, regions.output / 4 + outputLength + stateLength);
     return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
   }
 
-  // Runs the plan on two threads when a Worker waits for it; if it fails or does not
-  // answer, closes it and runs the plan again on this thread alone.
-  #run(): void {
+  // Runs the plan on two threads when a Worker waits for it; if the Worker fails,
+  // closes it and runs the plan again on this thread alone. Returns false, without
+  // rerunning, when the Worker stalled: it may still write into this call's buffers.
+  #run(): boolean {
     const { exports, i32 } = this.#kernel;
     const plan = this.#plan / 4;
     const second = this.#second;
@@ -366,14 +394,17 @@ export class RnnKernel {
       if (job !== undefined) {
         const status = exports.rnnForward(this.#plan, 0);
         this.#lastRunThreads = 2;
-        if (second.finish(job) && status === 0) return;
+        const outcome = second.finish(job, () => this.#kernel.i32[plan + PLAN.progress + 1]);
+        if (outcome === "done" && status === 0) return true;
         second.close();
         i32[plan + PLAN.barrier] = i32[plan + PLAN.barrier + 1] = 0;
+        if (outcome === "stalled") return false;
       }
     }
     i32[plan + PLAN.threads] = 1;
     this.#lastRunThreads = 1;
     exports.rnnForward(this.#plan, 0);
+    return true;
   }
 
   #layout(seqLen: number, batch: number, batchFirst: boolean): void {
@@ -400,7 +431,8 @@ export class RnnKernel {
       numLayers > 1 ? packingBytes(directions * hiddenSize, rows) : 0,
       packingBytes(hiddenSize, batch),
     ));
-    this.#kernel.reserve(packing + (this.#second ? 2 : 1) * packingStride);
+    this.#workEnd = align16(packing + (this.#second ? 2 : 1) * packingStride);
+    this.#kernel.reserve(this.#workEnd);
     const i32 = this.#kernel.i32;
     const plan = this.#plan / 4;
     i32[plan + PLAN.seqLen] = seqLen;

@@ -24,8 +24,8 @@ export const CONTROL_BYTES = 32;
 
 // How long an idle Worker waits for a job before it stops itself.
 const IDLE_MS = 1000;
-// The main thread waits this long for the Worker's part before giving up on it.
-const WAIT_LIMIT_MS = 10_000;
+// The main thread gives up on a Worker that shows no progress for this long.
+const STALL_LIMIT_MS = 2000;
 // A forward that waits for a starting Worker gives up on it after this long.
 const START_LIMIT_MS = 1000;
 
@@ -156,13 +156,24 @@ export class SecondThread {
     return job;
   }
 
-  /** Waits (spinning) for `job` to finish; false if the Worker failed or never answered. */
-  finish(job: number): boolean {
-    const started = performance.now();
+  /**
+   * Waits (spinning) for `job` to finish: "done", "failed" when the Worker
+   * returned an error status, or "stalled" when it neither finished nor changed
+   * `progress()` for STALL_LIMIT_MS (then it may still write later).
+   */
+  finish(job: number, progress: () => number): "done" | "failed" | "stalled" {
+    let seen = progress(), since = performance.now();
     for (let spins = 0; Atomics.load(this.#words, DONE) !== job; spins++) {
-      if ((spins & 1023) === 1023 && performance.now() - started > WAIT_LIMIT_MS) return false;
+      if ((spins & 1023) !== 1023) continue;
+      const now = progress();
+      if (now !== seen) {
+        seen = now;
+        since = performance.now();
+      } else if (performance.now() - since > STALL_LIMIT_MS) {
+        return "stalled";
+      }
     }
-    return Atomics.load(this.#words, STATUS) === 0;
+    return Atomics.load(this.#words, STATUS) === 0 ? "done" : "failed";
   }
 
   /** Stops the Worker for good; the RNN goes on with one thread. */

@@ -14,6 +14,7 @@
 // multiply-add is what makes the tiles faster (about 15% here).
 
 import { activate4, madd } from "./activation";
+import { claim, reportProgress } from "./sync";
 
 /** Floats per packed panel row: the width of one register tile. */
 export const PANEL: i32 = 8;
@@ -42,6 +43,8 @@ export function packingBytes(k: i32, m: i32): f64 {
  * to whichever thread asks first, as tickets base, base + 1, …: each thread
  * calls with the same arguments and computes the panels it drew. Returns the
  * ticket after the last one this product uses (base when `tickets` is 0).
+ * Each finished panel counts as progress for the other thread's patience; an
+ * aborted forward stops after the current panel (see sync.ts).
  */
 export function gemmPanels(
   a: usize,
@@ -110,23 +113,11 @@ export function gemmPanels(
           c + <usize>i * ldc + colBytes, cols, act,
         );
       }
+      if (!reportProgress()) return base;
     }
     if (tickets) base += panels;
   }
   return base;
-}
-
-// Takes the next ticket below `end` from the shared counter, or returns -1
-// when none is left (the counter only grows: tickets are never reused).
-@inline function claim(tickets: usize, end: i64): i64 {
-  if (!ASC_FEATURE_THREADS) return -1;
-  let seen = atomic.load<i64>(tickets);
-  while (seen < end) {
-    const before = atomic.cmpxchg<i64>(tickets, seen, seen + 1);
-    if (before == seen) return seen;
-    seen = before;
-  }
-  return -1;
 }
 
 // Copies `groups` groups of `size` (4 or 5) rows of A into `dst`, each group

@@ -5,6 +5,7 @@
 import { ACT_IDENTITY } from "./activation";
 import { gemmPanels } from "./gemm";
 import { paddedWidth } from "./pack";
+import { aborted, barrier, joinThreads } from "./sync";
 
 // The plan: i32 fields written by the wrapper (`_kernels.ts` mirrors these
 // offsets), followed by three pointers per (layer, direction): packed
@@ -30,7 +31,9 @@ export const PLAN_PACKING: i32 = 18; // packing buffers for gemmPanels, one per 
 export const PLAN_PACKING_STRIDE: i32 = 19; // bytes from one thread's packing buffer to the next
 export const PLAN_TICKETS: i32 = 20; // two words: the panel ticket counter (i64) of two threads, 0 at the start
 export const PLAN_ABORT: i32 = 22; // set by a thread that gave up waiting for the other, 0 at the start
-export const PLAN_WEIGHTS: i32 = 23;
+export const PLAN_PROGRESS: i32 = 23; // one word per thread: panels it has finished
+export const PLAN_SPIN_LIMIT: i32 = 25; // spins without the other thread's progress before giving up
+export const PLAN_WEIGHTS: i32 = 26;
 
 // This call's geometry. Globals are per instance, so each thread has its own.
 let seqLen = 0;
@@ -42,15 +45,12 @@ let act = 0;
 let timeStep: usize = 0; // rows from one time step to the next
 let seqStep: usize = 0; // rows from one sequence to the next
 let lengths: usize = 0;
-let threads = 1;
-let barrierWords: usize = 0;
 let packing: usize = 0; // this thread's packing buffer
 // Two threads sharing the panels of every product (not one direction each):
 // they meet after every time step, and draw panels from the shared counter.
 let sharePanels = false;
 let tickets: usize = 0; // the counter's address when sharePanels, else 0
 let nextTicket: i64 = 0;
-let abortWord: usize = 0;
 // Whether this thread does the row-wise work (masking, restarts, h_n): when two
 // threads share panels only thread 0 does, on whole rows.
 let rowWork = true;
@@ -76,9 +76,11 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   hidden = field(plan, PLAN_HIDDEN_SIZE);
   act = field(plan, PLAN_ACTIVATION);
   lengths = <usize>field(plan, PLAN_LENGTHS);
-  threads = field(plan, PLAN_THREADS);
-  barrierWords = plan + (<usize>PLAN_BARRIER << 2);
-  abortWord = plan + (<usize>PLAN_ABORT << 2);
+  const threads = field(plan, PLAN_THREADS);
+  joinThreads(
+    thread, threads, plan + (<usize>PLAN_BARRIER << 2), plan + (<usize>PLAN_ABORT << 2),
+    plan + (<usize>PLAN_PROGRESS << 2), field(plan, PLAN_SPIN_LIMIT),
+  );
   packing = <usize>field(plan, PLAN_PACKING) + <usize>thread * <usize>field(plan, PLAN_PACKING_STRIDE);
   const numLayers = field(plan, PLAN_NUM_LAYERS);
   const directions = field(plan, PLAN_DIRECTIONS);
@@ -213,35 +215,8 @@ function recurrence(
   return load<i32>(lengths + (<usize>n << 2));
 }
 
+// Where threads sharing panels meet; threads running one direction each only
+// check that the other has not given up.
 @inline function stepBarrier(): bool {
-  return sharePanels ? barrier() : true;
-}
-
-// Iterations of the barrier's spin before it gives up (seconds, not a hang).
-const SPIN_LIMIT: i64 = 2_000_000_000;
-
-// Waits until every thread has arrived: a counting barrier with a generation
-// word, spinning (a sleeping wait costs more than a whole step). Returns false
-// when the other thread does not arrive within SPIN_LIMIT spins, after raising
-// the abort word, or when the other thread raised it: a thread that gave up is
-// not waited for, and the other one stops at its next barrier, so that the
-// caller can rerun the forward on one thread once both have returned.
-function barrier(): bool {
-  if (!ASC_FEATURE_THREADS) return true;
-  if (threads == 1) return true;
-  if (atomic.load<i32>(abortWord)) return false;
-  const generation = atomic.load<i32>(barrierWords, 4);
-  if (atomic.add<i32>(barrierWords, 1) == threads - 1) {
-    atomic.store<i32>(barrierWords, 0);
-    atomic.store<i32>(barrierWords, generation + 1, 4);
-    return true;
-  }
-  for (let spins: i64 = 0; atomic.load<i32>(barrierWords, 4) == generation; spins++) {
-    if (spins == SPIN_LIMIT) {
-      atomic.store<i32>(abortWord, 1);
-      return false;
-    }
-    if ((spins & 1023) == 1023 && atomic.load<i32>(abortWord)) return false;
-  }
-  return true;
+  return sharePanels ? barrier() : !aborted();
 }

@@ -9,6 +9,17 @@ import { type RnnGeometry, RnnKernel, WAIT_FOR_WORKER_FLOPS } from "../_kernels.
 const int = (random: () => number, lo: number, hi: number) =>
   lo + Math.floor(random() * (hi - lo + 1));
 
+/** The lines a script run by `deno eval` in a child process prints; fails when it fails. */
+async function printedBy(script: string): Promise<string[]> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-prompt", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  return new TextDecoder().decode(stdout).trim().split("\n");
+}
+
 Deno.test("threads: 2 gives one thread's results bit for bit on random configurations", async () => {
   const random = seededRandom(12);
   for (let trial = 0; trial < 40; trial++) {
@@ -108,13 +119,7 @@ Deno.test("an idle second thread stops itself, so a script that never calls clos
     console.log(rnn.threads, rnn.forward(Tensor.zeros([10, 8, 8]))[0].shape.join("x"));
   `;
   const started = performance.now();
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--no-prompt", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  assert.equal(new TextDecoder().decode(stdout).trim(), "2 10x8x128");
+  assert.deepEqual(await printedBy(script), ["2 10x8x128"]);
   assert.ok(performance.now() - started < 15_000, "the process exited soon after its last forward");
 });
 
@@ -197,4 +202,45 @@ Deno.test("ready waits for the latest Worker, not for a stopped one's late messa
   rnn.forward(Tensor.zeros([2, 8, 8])); // finds it stopped: starts a new one, runs on one thread
   await rnn.ready;
   assert.equal(rnn.threads, 2);
+});
+
+Deno.test("a Worker that never answers is given up on and the forward reruns on one thread", async () => {
+  // In a child process, so that the test can reach the Worker's control words: once the idle
+  // Worker has stopped itself, the test marks it as waiting for work, and nobody takes the job.
+  const script = `
+    let shared;
+    const NativeWorker = globalThis.Worker;
+    globalThis.Worker = class extends NativeWorker {
+      postMessage(message, ...rest) {
+        if (message && message.memory) shared = message;
+        super.postMessage(message, ...rest);
+      }
+    };
+    const { RnnKernel } = await import(${
+    JSON.stringify(new URL("../_kernels.ts", import.meta.url).href)
+  });
+    const geometry = { inputSize: 3, hiddenSize: 128, numLayers: 2, directions: 1, activation: 1 };
+    const weights = [0, 1].map((layer) => ({
+      weightIh: new Float32Array(128 * (layer ? 128 : 3)).map((_, i) => Math.sin(i) / 10),
+      weightHh: new Float32Array(128 * 128).map((_, i) => Math.cos(i) / 20),
+    }));
+    const one = new RnnKernel(geometry, "relaxed", 1);
+    const two = new RnnKernel(geometry, "relaxed", 2, { spinLimit: 1e8 });
+    one.uploadWeights(weights);
+    two.uploadWeights(weights);
+    await two.ready;
+    const input = new Float32Array(20 * 16 * 3).map((_, i) => Math.sin(i * 0.37));
+    const expected = one.forward(input, 20, 16, false, undefined).output;
+    const first = two.forward(input, 20, 16, false, undefined).output;
+    console.log(first.every((v, i) => v === expected[i]), two.lastRunThreads);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the idle Worker stops itself
+    new Int32Array(shared.memory.buffer, shared.control, 5)[4] = 1; // ...and is said to wait
+    const memoryBefore = two.memoryBytes;
+    const got = two.forward(input, 20, 16, false, undefined).output;
+    console.log(got.every((v, i) => v === expected[i]), two.lastRunThreads, two.threads);
+    console.log(two.memoryBytes > memoryBefore); // fresh buffers: the stalled one may still write
+    const again = two.forward(input, 20, 16, false, undefined).output;
+    console.log(again.every((v, i) => v === expected[i]), two.lastRunThreads);
+  `;
+  assert.deepEqual(await printedBy(script), ["true 2", "true 1 1", "true", "true 1"]);
 });
