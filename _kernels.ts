@@ -350,22 +350,13 @@ export class RnnKernel {
     }
     const { hiddenSize, numLayers, directions } = this.#geometry;
     const stateLength = numLayers * directions * batch * hiddenSize;
-    const load = () => {
-      const { f32, i32 } = this.#kernel;
-      const regions = this.#regions;
-      f32.set(input, regions.input / 4);
-      if (h0) f32.set(h0, regions.h0 / 4);
-      else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
-      if (lengths) i32.set(lengths, regions.lengths / 4);
-      i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
-    };
-    load();
+    this.#load(input, h0, lengths, stateLength);
     if (!this.#run()) {
       // The second thread stalled and may still write into these buffers: leave
       // them to it and run on this thread in fresh ones.
       this.#workStart = this.#workEnd;
       this.#layout(seqLen, batch, batchFirst);
-      load();
+      this.#load(input, h0, lengths, stateLength);
       this.#run();
     }
     const { f32 } = this.#kernel;
@@ -374,6 +365,22 @@ export class RnnKernel {
     // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
     const both = f32.slice(regions.output / 4, regions.output / 4 + outputLength + stateLength);
     return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
+  }
+
+  // Copies one call's inputs into the laid-out buffers and points the plan at them.
+  #load(
+    input: Float32Array,
+    h0: Float32Array | undefined,
+    lengths: Int32Array | undefined,
+    stateLength: number,
+  ): void {
+    const { f32, i32 } = this.#kernel;
+    const regions = this.#regions;
+    f32.set(input, regions.input / 4);
+    if (h0) f32.set(h0, regions.h0 / 4);
+    else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
+    if (lengths) i32.set(lengths, regions.lengths / 4);
+    i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
   }
 
   // Runs the plan on two threads when a Worker waits for it; if the Worker fails,
