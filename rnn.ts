@@ -19,6 +19,17 @@ import { dataOf, flag, positiveInteger } from "./_options.ts";
 import { defaultGenerator, Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
+const NO_SHAPE: readonly number[] = Object.freeze([]);
+
+// The shapes of a forward's output and hN for one geometry.
+interface ResultShapes {
+  batched: boolean;
+  seqLen: number;
+  batch: number;
+  output: readonly number[];
+  state: readonly number[];
+}
+
 /** The activation f in h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). */
 export type Nonlinearity = "tanh" | "relu" | "sigmoid";
 
@@ -103,6 +114,15 @@ export class RNN {
   readonly simd: KernelFlavor;
   readonly #params: ParameterStore;
   readonly #kernel: RnnKernel;
+  // The frozen result shapes of the last call's geometry, shared by every call
+  // with that geometry: freezing fresh arrays was a tenth of a small forward.
+  #resultShapes: ResultShapes = {
+    batched: false,
+    seqLen: -1,
+    batch: -1,
+    output: NO_SHAPE,
+    state: NO_SHAPE,
+  };
 
   /** Builds the RNN and uploads its freshly initialised weights to WebAssembly. */
   constructor(options: RNNOptions) {
@@ -384,10 +404,7 @@ export class RNN {
     }
     const seqLen = batched && this.batchFirst ? input.shape[1] : input.shape[0];
     const batch = batched ? (this.batchFirst ? input.shape[0] : input.shape[1]) : 1;
-    const directions = this.bidirectional ? 2 : 1;
-    const stateShape = batched
-      ? [directions * this.numLayers, batch, this.hiddenSize]
-      : [directions * this.numLayers, this.hiddenSize];
+    const { output: outputShape, state: stateShape } = this.#shapesOf(batched, seqLen, batch);
     const h0Name = caller === "step" ? "h" : "h0";
     if (h0 !== undefined) {
       if (!(h0 instanceof Tensor)) {
@@ -402,7 +419,7 @@ export class RNN {
           } input, ${h0Name} should also be ${rank}-D: got ${h0.shape.length}-D tensor of shape [${h0.shape}]`,
         );
       }
-      if (h0.shape.some((size, axis) => size !== stateShape[axis])) {
+      if (!sameShape(h0.shape, stateShape)) {
         throw new RangeError(
           `${h0Name} must have the hidden size [${stateShape}] (D·numLayers, N, H): got [${h0.shape}]`,
         );
@@ -413,11 +430,6 @@ export class RNN {
         `Expected sequence length to be larger than 0 in RNN: got input of shape [${input.shape}]`,
       );
     }
-    const outputShape = batched
-      ? (this.batchFirst
-        ? [batch, seqLen, directions * this.hiddenSize]
-        : [seqLen, batch, directions * this.hiddenSize])
-      : [seqLen, directions * this.hiddenSize];
     if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `forward options must be an object such as { lengths }: got ${describe(options)}`,
@@ -438,6 +450,25 @@ export class RNN {
       lengths,
     );
     return [new Tensor(outputShape, output), new Tensor(stateShape, hN)];
+  }
+
+  // Output and state shapes for a call's geometry, frozen once per geometry.
+  #shapesOf(batched: boolean, seqLen: number, batch: number): ResultShapes {
+    const last = this.#resultShapes;
+    if (last.batched === batched && last.seqLen === seqLen && last.batch === batch) return last;
+    const width = (this.bidirectional ? 2 : 1) * this.hiddenSize;
+    const states = (this.bidirectional ? 2 : 1) * this.numLayers;
+    return this.#resultShapes = {
+      batched,
+      seqLen,
+      batch,
+      output: Object.freeze(
+        batched
+          ? (this.batchFirst ? [batch, seqLen, width] : [seqLen, batch, width])
+          : [seqLen, width],
+      ),
+      state: Object.freeze(batched ? [states, batch, this.hiddenSize] : [states, this.hiddenSize]),
+    };
   }
 
   /**
@@ -545,6 +576,14 @@ export interface ForwardOptions {
    * given to torch's pack_padded_sequence (any order: enforce_sorted=False).
    */
   lengths?: ArrayLike<number> | Tensor;
+}
+
+// Whether two shapes are equal; results of one geometry share one frozen shape.
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let axis = 0; axis < a.length; axis++) if (a[axis] !== b[axis]) return false;
+  return true;
 }
 
 function checkLengths(

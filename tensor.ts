@@ -11,7 +11,7 @@ export type NestedArray = number | NestedArray[];
 
 /** A float32, row-major tensor, the value type of every RNN input, output and parameter. */
 export class Tensor {
-  /** The size of each axis, outermost first. */
+  /** The size of each axis, outermost first; frozen (the caller's array when it already was). */
   readonly shape: readonly number[];
   /** The elements in row-major order; `data.length` is the product of `shape`. */
   readonly data: Float32Array;
@@ -32,7 +32,8 @@ export class Tensor {
     data?: Float32Array | readonly number[],
   ) {
     const size = checkShape(shape);
-    this.shape = Object.freeze(shape.slice());
+    // A frozen shape cannot change under the tensor, so it is shared, not copied.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     if (data === undefined) {
       this.data = new Float32Array(size);
     } else if (data instanceof Float32Array) {

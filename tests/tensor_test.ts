@@ -34,6 +34,15 @@ Deno.test("Tensor.shape is a frozen copy of the caller's array", () => {
   assert.throws(() => (t.shape as number[]).push(1), TypeError);
 });
 
+Deno.test("Tensor shares a frozen shape, which nobody can change, instead of copying it", () => {
+  const shape = Object.freeze([2, 2]);
+  assert.equal(new Tensor(shape).shape, shape);
+  assert.throws(
+    () => new Tensor(Object.freeze([2, -1])),
+    /shape\[1\] must be a non-negative integer/,
+  );
+});
+
 Deno.test("Tensor rejects ragged nesting, mismatched data and bad dims with clear errors", () => {
   assert.throws(
     () => tensor([[1, 2], [3]]),
