@@ -1,7 +1,7 @@
 // Our RNN against onnxruntime-web (WASM backend, SIMD, 1 thread) on W0–W4.
 //
 //   deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W1,W3]
-//     [--simd relaxed|strict] [--threads 2]
+//     [--simd relaxed|strict] [--threads 2] [--node] [--tfjs]
 //
 // Per workload, our RNN is built with random weights and onnxruntime-web gets
 // an ONNX model of it built in code (bench/_onnx_model.ts: one ONNX RNN node
@@ -9,6 +9,12 @@
 // agree to 1e-4 on output and h_n before they are timed.
 // Timing interleaves batches of calls of each engine (alternating which goes
 // first) after a warm-up, and reports the median of the per-call batch means.
+//
+// --node also times native onnxruntime-node (1 thread; needs -A for its addon).
+// --tfjs also times TensorFlow.js 4.22.0's layers API (tf.layers.simpleRNN per
+// layer, in tf.layers.bidirectional for W4) on its wasm backend, SIMD, 1 thread
+// (bench/_tfjs_model.ts), checked against ours like onnxruntime-web; its
+// packages are fetched and loaded only then.
 //
 // onnxruntime-web is imported from npm; under Deno it resolves to its Node
 // build, which loads dist/ort-wasm-simd-threaded.wasm from next to itself (in
@@ -21,14 +27,17 @@ import { maxAbsDifference } from "../_compare.ts";
 import { RNN, Tensor } from "../mod.ts";
 // deno-lint-ignore no-import-prefix -- pinned here, not in deno.json's imports, which Deno installs before every task (even `example`)
 import * as ort from "npm:onnxruntime-web@1.30.0";
+// deno-lint-ignore no-import-prefix -- types only (not fetched by a run); pinned like the import in main
+import type * as OrtNode from "npm:onnxruntime-node@1.30.0";
 import { cpus } from "node:os";
 import { referenceForward } from "../_reference.ts";
 import { flops, WORKLOADS } from "./workloads.ts";
 import { onnxRnnModel } from "./_onnx_model.ts";
+import { loadTfjs, tfjsRnnModel } from "./_tfjs_model.ts";
 
 const TOLERANCE = 1e-4;
 const USAGE =
-  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict] [--threads 2] [--node]";
+  "usage: deno run --allow-read --allow-sys=cpus bench/peers.ts [--quick] [--json] [--only W0,W1,...] [--simd relaxed|strict] [--threads 2] [--node] [--tfjs]";
 
 interface Args {
   quick: boolean;
@@ -38,10 +47,12 @@ interface Args {
   threads?: 1 | 2;
   /** Also time native onnxruntime-node (1 thread); needs -A for its Node-API addon. */
   node: boolean;
+  /** Also time TensorFlow.js (layers API, wasm backend, SIMD, 1 thread). */
+  tfjs: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, json: false, node: false };
+  const args: Args = { quick: false, json: false, node: false, tfjs: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
     const value = () => {
@@ -52,6 +63,7 @@ function parseArgs(argv: string[]): Args {
     if (flag === "--quick") args.quick = true;
     else if (flag === "--json") args.json = true;
     else if (flag === "--node") args.node = true;
+    else if (flag === "--tfjs") args.tfjs = true;
     else if (flag === "--only") args.only = new Set(value().toUpperCase().split(","));
     else if (flag === "--threads") {
       const v = value();
@@ -124,10 +136,14 @@ interface Result {
   nodeMs?: number;
   /** With --threads 2: the two-thread model, timed in the same rounds. */
   twoThreadsMs?: number;
+  /** With --tfjs: TensorFlow.js (layers, wasm backend, 1 thread), timed in the same rounds. */
+  tfjsMs?: number;
+  tfjsIqrMs?: [number, number];
+  tfjsMaxAbsDiff?: { output: number; hN: number };
   oursGflops: number;
   ortGflops: number;
   rounds: number;
-  callsPerBatch: { ours: number; ort: number };
+  callsPerBatch: { ours: number; ort: number; tfjs?: number };
   maxAbsDiff: { output: number; hN: number };
   referenceMaxAbsDiff?: { output: number; hN: number };
   memoryBytes: number;
@@ -136,10 +152,13 @@ interface Result {
 
 async function main() {
   const args = parseArgs(Deno.args);
+  // A computed specifier: Deno fetches every npm package a literal import() names
+  // when the program starts, even on runs without --node.
+  const ortNodeSpecifier = "npm:onnxruntime-node@1.30.0";
   const ortNode = args.node
-    // deno-lint-ignore no-import-prefix -- pinned here, not in deno.json's imports, which Deno installs before every task (even `example`)
-    ? await import("npm:onnxruntime-node@1.30.0")
+    ? await (import(ortNodeSpecifier) as Promise<typeof OrtNode>)
     : undefined;
+  const tfjs = args.tfjs ? await loadTfjs() : undefined;
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
@@ -159,6 +178,7 @@ async function main() {
     ortWeb: ort.env.versions.web ?? "?",
     ortThreads: 1,
     simd: "",
+    tfjs: tfjs?.description,
   };
   const results: Result[] = [];
   let failed = false;
@@ -186,6 +206,7 @@ async function main() {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
     });
+    const tfjsModel = tfjs && tfjsRnnModel(tfjs, rnn, workload);
 
     const next = random(1000 + k);
     const x = new Float32Array(N * L * Hin);
@@ -228,13 +249,29 @@ async function main() {
           : "") +
         (ok ? " ok" : `  MISMATCH (tolerance ${TOLERANCE}, shapes ${shapeOk ? "ok" : "differ"})`),
     );
-    if (!ok) {
+    const tfjsPeer = tfjsModel?.run(x);
+    const tfjsDiff = tfjsPeer && {
+      output: maxAbsDifference(output.data, tfjsPeer.output),
+      hN: maxAbsDifference(hN.data, tfjsPeer.hN),
+    };
+    const tfjsOk = !tfjsDiff || (tfjsDiff.output <= TOLERANCE && tfjsDiff.hN <= TOLERANCE);
+    if (tfjsDiff) {
+      log(
+        `${workload.name}: max |ours - tfjs| output ${tfjsDiff.output.toExponential(2)}, h_n ${
+          tfjsDiff.hN.toExponential(2)
+        }` + (tfjsOk ? " ok" : `  MISMATCH (tolerance ${TOLERANCE})`),
+      );
+    }
+    if (!ok || !tfjsOk) {
       failed = true;
       console.error(
-        `%cFAIL: ${workload.name}: our RNN and onnxruntime-web disagree; not timing it`,
+        `%cFAIL: ${workload.name}: our RNN and ${
+          ok ? "TensorFlow.js" : "onnxruntime-web"
+        } disagree; not timing it`,
         "color: red; font-weight: bold",
       );
       twin?.close();
+      tfjsModel?.dispose();
       continue;
     }
 
@@ -252,12 +289,15 @@ async function main() {
     };
     const tOurs = await warm(ours, args.quick ? 50 : 300);
     const tOrt = await warm(theirs, args.quick ? 50 : 300);
+    const tTfjs = tfjsModel ? await warm(() => tfjsModel.run(x), args.quick ? 50 : 300) : 0;
     const kOurs = Math.max(1, Math.round(batchMs / tOurs));
     const kOrt = Math.max(1, Math.round(batchMs / tOrt));
-    const roundMs = kOurs * tOurs + kOrt * tOrt;
+    const kTfjs = tfjsModel ? Math.max(1, Math.round(batchMs / tTfjs)) : 0;
+    // TensorFlow.js counts against the budget too: it is the slow one (W3: seconds per call).
+    const roundMs = kOurs * tOurs + kOrt * tOrt + kTfjs * tTfjs;
     const rounds = Math.min(maxRounds, Math.max(minRounds, Math.floor(budgetMs / roundMs)));
     const oursTimes: number[] = [], ortTimes: number[] = [], twinTimes: number[] = [];
-    const nodeTimes: number[] = [];
+    const nodeTimes: number[] = [], tfjsTimes: number[] = [];
     const nodeFeeds = ortNode && { x: new ortNode.Tensor("float32", x, [N, L, Hin]) };
     if (nodeSession && nodeFeeds) {
       const native = await nodeSession.run(nodeFeeds);
@@ -272,6 +312,12 @@ async function main() {
       const t0 = performance.now();
       for (let i = 0; i < kOrt; i++) await nodeSession.run(nodeFeeds);
       nodeTimes.push((performance.now() - t0) / kOrt);
+    };
+    const timeTfjs = () => {
+      if (!tfjsModel) return;
+      const t0 = performance.now();
+      for (let i = 0; i < kTfjs; i++) tfjsModel.run(x);
+      tfjsTimes.push((performance.now() - t0) / kTfjs);
     };
     const timeOurs = async () => {
       const t0 = performance.now();
@@ -298,7 +344,9 @@ async function main() {
         await timeOurs();
         await timeOrt();
         await timeNode();
+        timeTfjs();
       } else {
+        timeTfjs();
         await timeNode();
         await timeOrt();
         await timeOurs();
@@ -306,6 +354,7 @@ async function main() {
     }
     await nodeSession?.release();
     await session.release();
+    tfjsModel?.dispose();
     twin?.close();
 
     const f = flops(workload);
@@ -320,10 +369,13 @@ async function main() {
       ratio: ortMs / oursMs,
       twoThreadsMs: twin ? median(twinTimes) : undefined,
       nodeMs: nodeSession ? median(nodeTimes) : undefined,
+      tfjsMs: tfjsModel ? median(tfjsTimes) : undefined,
+      tfjsIqrMs: tfjsModel ? [quantile(tfjsTimes, 0.25), quantile(tfjsTimes, 0.75)] : undefined,
+      tfjsMaxAbsDiff: tfjsDiff,
       oursGflops: f / (oursMs * 1e6),
       ortGflops: f / (ortMs * 1e6),
       rounds,
-      callsPerBatch: { ours: kOurs, ort: kOrt },
+      callsPerBatch: { ours: kOurs, ort: kOrt, tfjs: tfjsModel ? kTfjs : undefined },
       maxAbsDiff: diff,
       referenceMaxAbsDiff: refDiff,
       memoryBytes: rnn.memoryBytes,
@@ -332,8 +384,9 @@ async function main() {
     };
     results.push(result);
     log(
-      `${workload.name}: ours ${fmtTime(result, oursMs)}, ort ${fmtTime(result, ortMs)} ` +
-        `(${rounds} rounds × ${kOurs}/${kOrt} calls)`,
+      `${workload.name}: ours ${fmtTime(result, oursMs)}, ort ${fmtTime(result, ortMs)}` +
+        (tfjsModel ? `, tfjs ${fmtTime(result, result.tfjsMs!)}` : "") +
+        ` (${rounds} rounds × ${kOurs}/${kOrt}${tfjsModel ? `/${kTfjs}` : ""} calls)`,
     );
   }
 
@@ -343,7 +396,10 @@ async function main() {
     printTable(env, results);
   }
   if (failed) {
-    console.error("FAIL: at least one workload disagrees with onnxruntime-web beyond 1e-4");
+    console.error(
+      "FAIL: at least one workload disagrees with onnxruntime-web" +
+        (args.tfjs ? " or TensorFlow.js" : "") + " beyond 1e-4",
+    );
     Deno.exit(1);
   }
 }
@@ -368,6 +424,7 @@ function printTable(env: Record<string, unknown>, results: Result[]) {
     `Deno ${env.deno} (V8 ${env.v8}); ours: wasm ${env.simd} SIMD; ` +
       `onnxruntime-web ${env.ortWeb}: wasm SIMD, 1 thread`,
   );
+  if (env.tfjs) console.log(`tfjs-wasm: ${env.tfjs}; tf.layers.simpleRNN (bidirectional for W4)`);
   const header = [
     "workload",
     "ours",
@@ -401,6 +458,13 @@ function printTable(env: Record<string, unknown>, results: Result[]) {
     rows.forEach((row, i) => {
       const r = results[i];
       row.push(fmtTime(r, r.nodeMs!), `${(r.nodeMs! / r.oursMs).toFixed(2)}×`);
+    });
+  }
+  if (results.some((r) => r.tfjsMs !== undefined)) {
+    header.push("tfjs-wasm", "tfjs/ours");
+    rows.forEach((row, i) => {
+      const r = results[i];
+      row.push(fmtTime(r, r.tfjsMs!), `${(r.tfjsMs! / r.oursMs).toFixed(2)}×`);
     });
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
