@@ -174,8 +174,8 @@ Deno.test("threads: 2 gives one thread's results bit for bit when products span 
   // Rows of 1701 floats make 20-row blocks of the input projection (and k is not a multiple of
   // 4); 520 sequences of H = 64 make two row blocks of every recurrence step.
   for (const [inputSize, hiddenSize, seqLen, batch] of [[1701, 64, 3, 23], [5, 64, 2, 520]]) {
-    for (const withLengths of [false, true]) {
-      const options = { inputSize, hiddenSize, numLayers: 2 };
+    for (const [withLengths, bidirectional] of [[false, false], [true, false], [true, true]]) {
+      const options = { inputSize, hiddenSize, numLayers: 2, bidirectional };
       const one = new RNN(options);
       using two = new RNN({ ...options, threads: 2 });
       two.loadStateDict(one.stateDict());
@@ -186,7 +186,8 @@ Deno.test("threads: 2 gives one thread's results bit for bit when products span 
         : undefined;
       const [a, ha] = one.forward(input, undefined, { lengths });
       const [b, hb] = two.forward(input, undefined, { lengths });
-      const label = `[${seqLen}, ${batch}, ${inputSize}] H=${hiddenSize} lengths ${withLengths}`;
+      const label = `[${seqLen}, ${batch}, ${inputSize}] H=${hiddenSize} lengths ${withLengths} ` +
+        `bidirectional ${bidirectional}`;
       assert.deepEqual(b.data, a.data, label);
       assert.deepEqual(hb.data, ha.data, label);
     }
