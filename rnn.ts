@@ -18,8 +18,9 @@ import { ParameterStore } from "./_parameters.ts";
 import { dataOf, flag, positiveInteger } from "./_options.ts";
 import { defaultGenerator, Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
+import { frozenShape } from "./_shape.ts";
 
-const NO_SHAPE: readonly number[] = Object.freeze([]);
+const NO_SHAPE: readonly number[] = frozenShape([]);
 
 // The shapes of a forward's output and hN for one geometry.
 interface ResultShapes {
@@ -115,7 +116,8 @@ export class RNN {
   readonly #params: ParameterStore;
   readonly #kernel: RnnKernel;
   // The frozen result shapes of the last call's geometry, shared by every call
-  // with that geometry: freezing fresh arrays was a tenth of a small forward.
+  // with that geometry: freezing two fresh arrays per call took about 0.1 µs,
+  // a tenth of the lecture example's forward.
   #resultShapes: ResultShapes = {
     batched: false,
     seqLen: -1,
@@ -462,12 +464,12 @@ export class RNN {
       batched,
       seqLen,
       batch,
-      output: Object.freeze(
+      output: frozenShape(
         batched
           ? (this.batchFirst ? [batch, seqLen, width] : [seqLen, batch, width])
           : [seqLen, width],
       ),
-      state: Object.freeze(batched ? [states, batch, this.hiddenSize] : [states, this.hiddenSize]),
+      state: frozenShape(batched ? [states, batch, this.hiddenSize] : [states, this.hiddenSize]),
     };
   }
 

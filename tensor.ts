@@ -5,13 +5,14 @@
  */
 import { describe } from "./_describe.ts";
 import { format } from "./format.ts";
+import { frozenShape, isFrozenHere } from "./_shape.ts";
 
 /** Nested arrays of numbers, as `Tensor.from` takes and `toArray` returns. */
 export type NestedArray = number | NestedArray[];
 
 /** A float32, row-major tensor, the value type of every RNN input, output and parameter. */
 export class Tensor {
-  /** The size of each axis, outermost first; frozen (the caller's array when it already was). */
+  /** The size of each axis, outermost first: a frozen copy of the caller's array. */
   readonly shape: readonly number[];
   /** The elements in row-major order; `data.length` is the product of `shape`. */
   readonly data: Float32Array;
@@ -31,9 +32,15 @@ export class Tensor {
     shape: readonly number[],
     data?: Float32Array | readonly number[],
   ) {
+    // Shapes this library froze are shared; any other is copied, then checked.
+    if (!isFrozenHere(shape)) {
+      if (!Array.isArray(shape)) {
+        throw new TypeError(`shape must be an array of integers: got ${describe(shape)}`);
+      }
+      shape = frozenShape(shape);
+    }
     const size = checkShape(shape);
-    // A frozen shape cannot change under the tensor, so it is shared, not copied.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    this.shape = shape;
     if (data === undefined) {
       this.data = new Float32Array(size);
     } else if (data instanceof Float32Array) {
@@ -164,11 +171,6 @@ export function tensor(nested: NestedArray): Tensor {
 }
 
 function checkShape(shape: readonly number[]): number {
-  if (!Array.isArray(shape)) {
-    throw new TypeError(
-      `shape must be an array of integers: got ${describe(shape)}`,
-    );
-  }
   let size = 1;
   for (let axis = 0; axis < shape.length; axis++) {
     const dim = shape[axis];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Tensor, tensor } from "../mod.ts";
+import { RNN, Tensor, tensor } from "../mod.ts";
 
 Deno.test("Tensor.from() takes its shape from the nesting and keeps row-major order", () => {
   const t = Tensor.from([[[1], [2], [3]]]);
@@ -34,13 +34,28 @@ Deno.test("Tensor.shape is a frozen copy of the caller's array", () => {
   assert.throws(() => (t.shape as number[]).push(1), TypeError);
 });
 
-Deno.test("Tensor shares a frozen shape, which nobody can change, instead of copying it", () => {
-  const shape = Object.freeze([2, 2]);
-  assert.equal(new Tensor(shape).shape, shape);
+Deno.test("Tensor copies even a frozen shape, whose elements may be getters", () => {
+  let reads = 0;
+  const shape = Object.freeze(
+    Object.defineProperty([0, 3], 0, { get: () => (++reads === 1 ? 2 : 5), enumerable: true }),
+  );
+  const t = new Tensor(shape);
+  assert.notEqual(t.shape, shape);
+  assert.deepEqual([t.shape[0], t.shape[0], t.data.length], [2, 2, 6]);
   assert.throws(
     () => new Tensor(Object.freeze([2, -1])),
     /shape\[1\] must be a non-negative integer/,
   );
+});
+
+Deno.test("results of one geometry share one frozen shape, which a Tensor keeps as it is", () => {
+  const rnn = new RNN({ inputSize: 1, hiddenSize: 2 });
+  const x = Tensor.zeros([3, 1]);
+  const [first, h] = rnn.forward(x);
+  const [second] = rnn.forward(x, h);
+  assert.equal(second.shape, first.shape);
+  assert.ok(Object.isFrozen(first.shape));
+  assert.equal(new Tensor(first.shape).shape, first.shape);
 });
 
 Deno.test("Tensor rejects ragged nesting, mismatched data and bad dims with clear errors", () => {
