@@ -383,9 +383,11 @@ export class RnnKernel {
     i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
   }
 
-  // Runs the plan on two threads when a Worker waits for it; if the Worker fails,
-  // closes it and runs the plan again on this thread alone. Returns false, without
-  // rerunning, when the Worker stalled: it may still write into this call's buffers.
+  // Runs the plan on two threads when a Worker waits for it (mapping the pages of
+  // `result`, the fresh array the results go to, while the Worker starts); if the
+  // Worker fails, closes it and runs the plan again on this thread alone. Returns
+  // false, without rerunning, when the Worker stalled: it may still write into
+  // this call's buffers.
   #run(result: Float32Array): boolean {
     const { exports, i32 } = this.#kernel;
     const plan = this.#plan / 4;

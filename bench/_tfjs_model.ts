@@ -32,7 +32,9 @@ const VERSION = "4.22.0";
 
 /** TF.js core and layers with the wasm backend current. */
 export interface Tfjs {
+  /** tfjs-core, its wasm backend current. */
   tf: typeof tfCore;
+  /** tfjs-layers (the Keras API). */
   tfl: typeof tfLayers;
   /** E.g. "TensorFlow.js 4.22.0 (layers 4.22.0), wasm backend 4.22.0: SIMD, 1 thread". */
   description: string;
@@ -75,6 +77,7 @@ export async function loadTfjs(): Promise<Tfjs> {
 export interface TfjsRnn {
   /** `rnn.forward(x)` with h0 = 0: output [N, L, D·H] and h_n [D·numLayers, N, H]. */
   run(x: Float32Array): { output: Float32Array; hN: Float32Array };
+  /** Frees the model's weights. */
   dispose(): void;
 }
 

@@ -138,7 +138,9 @@ interface Result {
   twoThreadsMs?: number;
   /** With --tfjs: TensorFlow.js (layers, wasm backend, 1 thread), timed in the same rounds. */
   tfjsMs?: number;
+  /** With --tfjs: the interquartile range of its batch means. */
   tfjsIqrMs?: [number, number];
+  /** With --tfjs: its largest difference from our output and h_n. */
   tfjsMaxAbsDiff?: { output: number; hN: number };
   oursGflops: number;
   ortGflops: number;

@@ -180,6 +180,7 @@ Deno.test("threads: 2 gives one thread's results bit for bit when products span 
       using two = new RNN({ ...options, threads: 2 });
       two.loadStateDict(one.stateDict());
       await two.ready;
+      assert.equal(two.threads, 2);
       const input = randomTensor(random, [seqLen, batch, inputSize]);
       const lengths = withLengths
         ? Array.from({ length: batch }, () => int(random, 1, seqLen))
