@@ -150,6 +150,8 @@ interface Result {
   referenceMaxAbsDiff?: { output: number; hN: number };
   memoryBytes: number;
   ioWeightBytes: number;
+  /** One layer's input projection buffer (L·N rows of H padded to whole panels), in bytes. */
+  projectionBytes: number;
 }
 
 async function main() {
@@ -383,6 +385,7 @@ async function main() {
       memoryBytes: rnn.memoryBytes,
       ioWeightBytes: 4 * (x.length + output.data.length + hN.data.length +
         Object.values(stateDict).reduce((s, t) => s + t.data.length, 0)),
+      projectionBytes: 4 * L * N * Math.ceil(workload.options.hiddenSize / 8) * 8,
     };
     results.push(result);
     log(
@@ -396,6 +399,7 @@ async function main() {
     console.log(JSON.stringify({ env, tolerance: TOLERANCE, ok: !failed, results }, null, 2));
   } else {
     printTable(env, results);
+    printTargets(results);
   }
   if (failed) {
     console.error(
@@ -483,6 +487,54 @@ function printTable(env: Record<string, unknown>, results: Result[]) {
     "medians of per-call batch means; W0 in µs per call, others ms per call; " +
       "ratio > 1 means ours is faster",
   );
+}
+
+/**
+ * Whether this run meets each target of the performance issue that its columns
+ * can show (workloads left out by --only, or peers not asked for, are skipped).
+ */
+function printTargets(results: Result[]) {
+  const of = (names: string[]) => results.filter((r) => names.includes(r.workload));
+  const lines: string[] = [];
+  const check = (
+    target: string,
+    rows: Result[],
+    value: (r: Result) => number,
+    ok: (v: number) => boolean,
+    unit = "×",
+  ) => {
+    if (rows.length === 0) return;
+    const values = rows.map((r) => `${r.workload} ${value(r).toFixed(2)}${unit}`).join(", ");
+    lines.push(`  ${rows.every((r) => ok(value(r))) ? "met" : "NOT met"}: ${target} (${values})`);
+  };
+  check(
+    "W1–W4 at least 2× as fast as onnxruntime-web",
+    of(["W1", "W2", "W3", "W4"]),
+    (r) => r.ratio,
+    (v) => v >= 2,
+  );
+  check(
+    "W2–W4 at least as fast as onnxruntime-node",
+    of(["W2", "W3", "W4"]).filter((r) => r.nodeMs !== undefined),
+    (r) => r.nodeMs! / r.oursMs,
+    (v) => v >= 1,
+  );
+  check("W0 at most 1 µs per call", of(["W0"]), (r) => r.oursMs * 1000, (v) => v <= 1, " µs");
+  check(
+    "two threads at least 1.7× as fast as one on W3",
+    of(["W3"]).filter((r) => r.twoThreadsMs !== undefined),
+    (r) => r.oursMs / r.twoThreadsMs!,
+    (v) => v >= 1.7,
+  );
+  check(
+    "WebAssembly memory at most 1.5× of inputs + outputs + weights + one projection buffer",
+    of(["W1", "W2", "W3", "W4"]),
+    (r) => r.memoryBytes / (r.ioWeightBytes + r.projectionBytes),
+    (v) => v <= 1.5,
+  );
+  if (lines.length) {
+    console.log(`targets of the performance issue in this run:\n${lines.join("\n")}`);
+  }
 }
 
 await main();
