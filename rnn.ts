@@ -458,8 +458,8 @@ export class RNN {
   #shapesOf(batched: boolean, seqLen: number, batch: number): ResultShapes {
     const last = this.#resultShapes;
     if (last.batched === batched && last.seqLen === seqLen && last.batch === batch) return last;
-    const width = (this.bidirectional ? 2 : 1) * this.hiddenSize;
-    const states = (this.bidirectional ? 2 : 1) * this.numLayers;
+    const directions = this.bidirectional ? 2 : 1;
+    const width = directions * this.hiddenSize, states = directions * this.numLayers;
     return this.#resultShapes = {
       batched,
       seqLen,

@@ -97,12 +97,10 @@ export function tfjsRnnModel(
   if (!rnn.batchFirst) throw new Error("tfjsRnnModel: batch-first RNNs only");
   const D = bidirectional ? 2 : 1;
   const params = rnn.stateDict();
-  /** The transpose of a rows × cols row-major matrix, as a [cols, rows] tensor. */
+  /** A torch weight (rows × cols) transposed, as Keras wants it. */
   const transposed = (name: string) => {
-    const [rows, cols] = params[name].shape, m = params[name].data;
-    const t = new Float32Array(rows * cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
-    return tf.tensor2d(t, [cols, rows]);
+    const [rows, cols] = params[name].shape;
+    return tf.tidy(() => tf.transpose(tf.tensor2d(params[name].data, [rows, cols])));
   };
 
   const x = tfl.input({ batchShape: [N, L, inputSize] });
