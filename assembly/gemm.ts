@@ -4,7 +4,10 @@
 // pack.ts as panels of k×8 floats, init and C are m×(8·panels) (rows `ldInit`
 // / `ldc` bytes apart; ldInit = 0 repeats one bias row). Only the first
 // `valid` columns of each C row are written, so C may be an unpadded matrix.
-// Panels and init rows are 16-byte aligned; A and C rows need not be.
+// C may be init itself: each tile reads its rows of init before it writes
+// them. With `copy` (not 0) every row of C is also stored there, rows
+// `ldCopy` bytes apart. Panels and init rows are 16-byte aligned; A, C and
+// copy rows need not be.
 //
 // A block of rows of A at a time is first copied into groups of five or four
 // rows interleaved by k (into `packing`, this thread's buffer of
@@ -55,6 +58,8 @@ export function gemmPanels(
   ldInit: usize,
   c: usize,
   ldc: usize,
+  copy: usize,
+  ldCopy: usize,
   m: i32,
   valid: i32,
   act: i32,
@@ -98,19 +103,21 @@ export function gemmPanels(
       for (let g = 0; g < fives; g++, i += 5, q += <usize>k * 20) {
         tilePacked(
           q, k, panelAddress, init + <usize>i * ldInit + colBytes, ldInit,
-          c + <usize>i * ldc + colBytes, ldc, cols, act, true,
+          c + <usize>i * ldc + colBytes, ldc, copy ? copy + <usize>i * ldCopy + colBytes : 0, ldCopy,
+          cols, act, true,
         );
       }
       for (let g = 0; g < fours; g++, i += 4, q += <usize>k * 16) {
         tilePacked(
           q, k, panelAddress, init + <usize>i * ldInit + colBytes, ldInit,
-          c + <usize>i * ldc + colBytes, ldc, cols, act, false,
+          c + <usize>i * ldc + colBytes, ldc, copy ? copy + <usize>i * ldCopy + colBytes : 0, ldCopy,
+          cols, act, false,
         );
       }
       for (; i < i0 + rows; i++) {
         tile1x8(
           a + <usize>i * lda, k, panelAddress, init + <usize>i * ldInit + colBytes,
-          c + <usize>i * ldc + colBytes, cols, act,
+          c + <usize>i * ldc + colBytes, copy ? copy + <usize>i * ldCopy + colBytes : 0, cols, act,
         );
       }
       if (!reportProgress()) return base;
@@ -171,6 +178,8 @@ export function gemmPanels(
   ldInit: usize,
   c: usize,
   ldc: usize,
+  copy: usize,
+  ldCopy: usize,
   cols: i32,
   act: i32,
   five: bool,
@@ -207,11 +216,30 @@ export function gemmPanels(
       c41 = madd(x, b1, c41);
     }
   }
-  storeRow(c, c00, c01, cols, act);
-  storeRow(c + ldc, c10, c11, cols, act);
-  storeRow(c + 2 * ldc, c20, c21, cols, act);
-  storeRow(c + 3 * ldc, c30, c31, cols, act);
-  if (five) storeRow(c + 4 * ldc, c40, c41, cols, act);
+  c00 = activate4(c00, act);
+  c01 = activate4(c01, act);
+  c10 = activate4(c10, act);
+  c11 = activate4(c11, act);
+  c20 = activate4(c20, act);
+  c21 = activate4(c21, act);
+  c30 = activate4(c30, act);
+  c31 = activate4(c31, act);
+  if (five) {
+    c40 = activate4(c40, act);
+    c41 = activate4(c41, act);
+  }
+  storeRow(c, c00, c01, cols);
+  storeRow(c + ldc, c10, c11, cols);
+  storeRow(c + 2 * ldc, c20, c21, cols);
+  storeRow(c + 3 * ldc, c30, c31, cols);
+  if (five) storeRow(c + 4 * ldc, c40, c41, cols);
+  if (copy) {
+    storeRow(copy, c00, c01, cols);
+    storeRow(copy + ldCopy, c10, c11, cols);
+    storeRow(copy + 2 * ldCopy, c20, c21, cols);
+    storeRow(copy + 3 * ldCopy, c30, c31, cols);
+    if (five) storeRow(copy + 4 * ldCopy, c40, c41, cols);
+  }
 }
 
 // One row of A against one panel, for the rows left over by the packed groups
@@ -223,6 +251,7 @@ export function gemmPanels(
   panel: usize,
   init: usize,
   c: usize,
+  copy: usize,
   cols: i32,
   act: i32,
 ): void {
@@ -254,13 +283,14 @@ export function gemmPanels(
     c1 = madd(s, v128.load(p, 16), c1);
     p += PANEL * 4;
   }
-  storeRow(c, f32x4.add(c0, d0), f32x4.add(c1, d1), cols, act);
+  const v0 = activate4(f32x4.add(c0, d0), act);
+  const v1 = activate4(f32x4.add(c1, d1), act);
+  storeRow(c, v0, v1, cols);
+  if (copy) storeRow(copy, v0, v1, cols);
 }
 
-// Stores the first `cols` (1..8) lanes of [v0 v1] after the activation.
-@inline function storeRow(c: usize, v0: v128, v1: v128, cols: i32, act: i32): void {
-  v0 = activate4(v0, act);
-  v1 = activate4(v1, act);
+// Stores the first `cols` (1..8) lanes of [v0 v1].
+@inline function storeRow(c: usize, v0: v128, v1: v128, cols: i32): void {
   if (cols == PANEL) {
     v128.store(c, v0);
     v128.store(c, v1, 16);

@@ -31,6 +31,6 @@ export function linearForward(
 ): void {
   gemmPanels(
     x, <usize>inFeatures << 2, inFeatures, weight,
-    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY, packing, 0, 0,
+    bias, 0, y, <usize>outFeatures << 2, 0, 0, rows, outFeatures, ACT_IDENTITY, packing, 0, 0,
   );
 }

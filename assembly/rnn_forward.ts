@@ -61,8 +61,9 @@ let rowWork = true;
 
 /**
  * Runs every layer and direction; returns 0, or 1 when the other thread did
- * not reach a barrier in time. Rows of input, output and projection are in the
- * caller's order: time-major, or batch-major when batchFirst. Layer k writes to
+ * not reach a barrier in time. Rows of input and output are in the caller's
+ * order: time-major, or batch-major when batchFirst; the projection's rows are
+ * always time-major (see project). Layer k writes to
  * the output buffer when numLayers - 1 - k is even and to the scratch buffer
  * otherwise, so the last layer always lands in the output. Two threads run
  * one direction each of a bidirectional model and meet after each layer;
@@ -111,12 +112,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
       if (byDirection && dir != thread) continue;
       const projection = byDirection ? projectionBase + <usize>dir * projectionBytes : projectionBase;
       const slot = PLAN_WEIGHTS + 3 * (layer * directions + dir);
-      // Input projection of all steps at once: P = X·W_ihᵀ + (b_ih + b_hh).
-      nextTicket = gemmPanels(
-        layerInput, <usize>inWidth << 2, inWidth, <usize>field(plan, slot),
-        <usize>field(plan, slot + 2), 0, projection, <usize>padded << 2, rows, padded, ACT_IDENTITY,
-        packing, tickets, nextTicket,
-      );
+      project(layerInput, inWidth, <usize>field(plan, slot), <usize>field(plan, slot + 2), projection);
       // Each step reads P_t in every column, whichever thread computed it.
       if (!stepBarrier()) return 1;
       const state = (<usize>(layer * directions + dir) * <usize>batch * <usize>hidden) << 2;
@@ -138,13 +134,48 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   return 0;
 }
 
+// The input projection of all steps at once, P = X·W_ihᵀ + (b_ih + b_hh),
+// with P's rows time-major (row t·N + n) whatever the order of X's rows: each
+// step then reads its P_t as one contiguous block, where batch-major rows of
+// P_t would lie a whole sequence apart (see recurrence). Batch-major X is
+// projected one sequence at a time (its rows are contiguous in X, N rows apart
+// in P) or, when sequences are shorter than the batch, one step at a time, so
+// that every product has at least max(L, N) rows.
+function project(x: usize, inWidth: i32, weightIh: usize, bias: usize, projection: usize): void {
+  const xRowBytes = <usize>inWidth << 2;
+  const pRowBytes = <usize>padded << 2;
+  if (seqStep == 1 || batch == 1) {
+    nextTicket = gemmPanels(
+      x, xRowBytes, inWidth, weightIh, bias, 0, projection, pRowBytes, 0, 0, seqLen * batch, padded,
+      ACT_IDENTITY, packing, tickets, nextTicket,
+    );
+  } else if (seqLen >= batch) {
+    for (let n = 0; n < batch; n++) {
+      nextTicket = gemmPanels(
+        x + <usize>n * seqStep * xRowBytes, xRowBytes, inWidth, weightIh, bias, 0,
+        projection + <usize>n * pRowBytes, <usize>batch * pRowBytes, 0, 0, seqLen, padded,
+        ACT_IDENTITY, packing, tickets, nextTicket,
+      );
+    }
+  } else {
+    for (let t = 0; t < seqLen; t++) {
+      nextTicket = gemmPanels(
+        x + <usize>t * xRowBytes, seqStep * xRowBytes, inWidth, weightIh, bias, 0,
+        projection + <usize>t * <usize>batch * pRowBytes, pRowBytes, 0, 0, batch, padded,
+        ACT_IDENTITY, packing, tickets, nextTicket,
+      );
+    }
+  }
+}
+
 // h_t = act(h_{t-1}·W_hhᵀ + P_t) for every step of one direction, h_{t-1}
-// read back from the output rows just written; the last state is copied to hN.
+// read back from the rows just written; the last state is copied to hN.
 // With `lengths`, sequence n only runs its first lengths[n] steps (as torch's
-// packed sequences do): its rows past that are zeroed after each step, the
-// reverse direction starts it from h0 at its own last step, and hN holds the
-// state after its own last step. Inactive rows are computed and discarded,
-// which keeps one matrix product per step.
+// packed sequences do): its output rows past that are zeroed after each step,
+// the reverse direction starts it from h0 at its own last step, and hN holds
+// the state after its own last step. Inactive rows are computed and discarded,
+// which keeps one matrix product per step (rows of the state in P past a
+// sequence's end hold whatever that gave: they only feed inactive rows).
 // When two threads share the panels, thread 0 alone does that row-wise work.
 // Rows it zeroes after a step's barrier may meanwhile be read by the other
 // thread's next product, but only to compute rows that stay inactive (a row
@@ -161,13 +192,22 @@ function recurrence(
   const rowBytes = <usize>hidden << 2;
   const outRowBytes = <usize>outWidth << 2;
   const ldOut = seqStep * outRowBytes;
-  const ldProjection = seqStep * (<usize>padded << 2);
+  const pRowBytes = <usize>padded << 2;
+  // A batch-major output puts the N rows of one step whole sequences apart
+  // (at N = 64, L = 256, H = 512, 512 KiB: every row in the same cache sets),
+  // so h_t is then written over P_t, which each tile reads just before, and
+  // stored to the output as well; the next step reads it back from the N
+  // contiguous rows of P_t. This is 2–4% faster there.
+  const stateInProjection = seqStep != 1 && batch > 1;
   let previous = h0;
   let ldPrevious: usize = rowBytes;
   for (let s = 0; s < seqLen; s++) {
     const t = reverse ? seqLen - 1 - s : s;
-    const row = <usize>t * timeStep;
-    const current = out + row * outRowBytes;
+    const current = out + <usize>t * timeStep * outRowBytes;
+    const projected = projection + <usize>t * <usize>batch * pRowBytes;
+    // Where h_t goes first, and where the next step reads it back.
+    const state = stateInProjection ? projected : current;
+    const ldState = stateInProjection ? pRowBytes : ldOut;
     // Reverse sequences whose last step is t start here, from h0.
     const restarts = lengths != 0 && reverse && s > 0;
     if (restarts) {
@@ -181,24 +221,24 @@ function recurrence(
       if (!stepBarrier()) return false;
     }
     nextTicket = gemmPanels(
-      previous, ldPrevious, hidden, weightHh,
-      projection + row * (<usize>padded << 2), ldProjection,
-      current, ldOut, batch, hidden, act, packing, tickets, nextTicket,
+      previous, ldPrevious, hidden, weightHh, projected, pRowBytes, state, ldState,
+      stateInProjection ? current : 0, ldOut, batch, hidden, act, packing, tickets, nextTicket,
     );
     if (!stepBarrier()) return false;
     if (rowWork && lengths) {
       for (let n = 0; n < batch; n++) {
         if (t >= lengthOf(n)) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
       }
-      // Restarted rows of h_{t-1} go back to 0, now that this step has read them.
+      // Restarted rows of h_{t-1} go back to 0, now that this step has read
+      // them (they may be output rows).
       if (restarts) {
         for (let n = 0; n < batch; n++) {
           if (lengthOf(n) - 1 == t) memory.fill(previous + <usize>n * ldPrevious, 0, rowBytes);
         }
       }
     }
-    previous = current;
-    ldPrevious = ldOut;
+    previous = state;
+    ldPrevious = ldState;
   }
   if (!rowWork) return true;
   for (let n = 0; n < batch; n++) {
