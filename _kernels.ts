@@ -182,8 +182,17 @@ const PLAN = {
   abort: 22,
   progress: 23,
   spinLimit: 25,
-  weights: 26,
+  chunkSteps: 26,
+  weights: 27,
 } as const;
+
+/**
+ * Bytes of input projection computed at a time (a chunk of time steps, at least
+ * one): small enough to be read back from cache, large enough for an efficient
+ * product. Two chunks are held (per direction, with two threads on a
+ * bidirectional model), not the projection of every step.
+ */
+const PROJECTION_CHUNK_BYTES = 1 << 20;
 
 /**
  * From this much work (about 100 ms on one thread), a forward whose Worker is
@@ -230,6 +239,7 @@ export class RnnKernel {
   // Floating-point operations per row (time step of one sequence) of a forward.
   readonly #flopsPerRow: number;
   #lastRunThreads: 1 | 2 = 1;
+  readonly #projectionChunkBytes: number;
   // The buffers laid out for the last (seqLen, batch, batchFirst).
   #laidOut = { seqLen: -1, batch: -1, batchFirst: false };
   #regions = { input: 0, h0: 0, output: 0, lengths: 0 };
@@ -237,16 +247,21 @@ export class RnnKernel {
   /**
    * `threads: 2` runs the flavor's threads build on a shared memory with a Worker as thread 1.
    * `spinLimit` (for tests) is how many spins a thread waits at a barrier for the other to
-   * show progress before giving up on it.
+   * show progress before giving up on it; `projectionChunkBytes` (for tests) sets how much
+   * input projection is computed at a time.
    */
   constructor(
     geometry: RnnGeometry,
     flavor: KernelFlavor,
     threads: 1 | 2 = 1,
-    { spinLimit = 2e9 }: { spinLimit?: number } = {},
+    { spinLimit = 2e9, projectionChunkBytes = PROJECTION_CHUNK_BYTES }: {
+      spinLimit?: number;
+      projectionChunkBytes?: number;
+    } = {},
   ) {
     const kernel = this.#kernel = new KernelInstance(flavor, threads === 2);
     this.#geometry = geometry;
+    this.#projectionChunkBytes = projectionChunkBytes;
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
     const control = kernel.heapStart;
     this.#plan = align16(control + CONTROL_BYTES);
@@ -433,14 +448,19 @@ export class RnnKernel {
     const projection = scratch + (numLayers > 1 ? outputBytes : 0);
     // Two threads on a bidirectional model project both directions at once.
     const projections = this.#second && directions === 2 ? 2 : 1;
-    const projectionBytes = align16(rows * this.#kernel.exports.paddedWidth(hiddenSize) * 4);
-    const lengths = projection + projections * projectionBytes;
+    const stepBytes = batch * this.#kernel.exports.paddedWidth(hiddenSize) * 4;
+    const chunkSteps = Math.max(
+      1,
+      Math.min(seqLen, Math.floor(this.#projectionChunkBytes / stepBytes)),
+    );
+    const lengths = projection + projections * align16(2 * chunkSteps * stepBytes);
     // Each thread's buffer for the rows of A that the matrix products repack.
     const packing = lengths + align16(batch * 4);
     const { packingBytes } = this.#kernel.exports;
+    const chunkRows = chunkSteps * batch;
     const packingStride = align16(Math.max(
-      packingBytes(inputSize, rows),
-      numLayers > 1 ? packingBytes(directions * hiddenSize, rows) : 0,
+      packingBytes(inputSize, chunkRows),
+      numLayers > 1 ? packingBytes(directions * hiddenSize, chunkRows) : 0,
       packingBytes(hiddenSize, batch),
     ));
     this.#workEnd = align16(packing + (this.#second ? 2 : 1) * packingStride);
@@ -456,6 +476,7 @@ export class RnnKernel {
     i32[plan + PLAN.hN] = hN;
     i32[plan + PLAN.scratch] = scratch;
     i32[plan + PLAN.projection] = projection;
+    i32[plan + PLAN.chunkSteps] = chunkSteps;
     i32[plan + PLAN.packing] = packing;
     i32[plan + PLAN.packingStride] = packingStride;
     this.#regions = { input, h0, output, lengths };

@@ -1,13 +1,15 @@
 // C = init + A·B for one RNN matrix product, with B packed in 8-column panels.
 //
-// Shapes: A is m×k (rows `lda` bytes apart), B is k×(8·panels) packed by
-// pack.ts as panels of k×8 floats, init and C are m×(8·panels) (rows `ldInit`
-// / `ldc` bytes apart; ldInit = 0 repeats one bias row). Only the first
-// `valid` columns of each C row are written, so C may be an unpadded matrix.
-// C may be init itself: each tile reads its rows of init before it writes
-// them. With `copy` (not 0) every row of C is also stored there, rows
-// `ldCopy` bytes apart. Panels and init rows are 16-byte aligned; A, C and
-// copy rows need not be.
+// Shapes: A is m×k, B is k×(8·panels) packed by pack.ts as panels of k×8
+// floats, init and C are m×(8·panels) (rows `ldInit` / `ldc` bytes apart;
+// ldInit = 0 repeats one bias row). Only the first `valid` columns of each C
+// row are written, so C may be an unpadded matrix. C may be init itself: each
+// tile reads its rows of init before it writes them. Panels and init rows are
+// 16-byte aligned; A and C rows need not be.
+//
+// A's rows are `lda` bytes apart, or, with a `period`, gathered: row r is at
+// a + (r / period)·ldPeriod + (r % period)·lda. That reads the rows of a few
+// time steps of batch-major sequences (period N) in time-major order.
 //
 // A block of rows of A at a time is first copied into groups of five or four
 // rows interleaved by k (into `packing`, this thread's buffer of
@@ -52,14 +54,14 @@ export function packingBytes(k: i32, m: i32): f64 {
 export function gemmPanels(
   a: usize,
   lda: usize,
+  period: i32,
+  ldPeriod: usize,
   k: i32,
   b: usize,
   init: usize,
   ldInit: usize,
   c: usize,
   ldc: usize,
-  copy: usize,
-  ldCopy: usize,
   m: i32,
   valid: i32,
   act: i32,
@@ -82,9 +84,9 @@ export function gemmPanels(
       }
     }
     const fours = (rows - 5 * fives) >> 2;
-    packGroups(a + <usize>i0 * lda, lda, k, fives, 5, packing);
+    packGroups(a, lda, period, ldPeriod, i0, k, fives, 5, packing);
     const fourPacking = packing + <usize>fives * <usize>k * 20;
-    packGroups(a + <usize>(i0 + 5 * fives) * lda, lda, k, fours, 4, fourPacking);
+    packGroups(a, lda, period, ldPeriod, i0 + 5 * fives, k, fours, 4, fourPacking);
     for (let next = 0; ; next++) {
       let panel = next;
       if (tickets) {
@@ -103,21 +105,19 @@ export function gemmPanels(
       for (let g = 0; g < fives; g++, i += 5, q += <usize>k * 20) {
         tilePacked(
           q, k, panelAddress, init + <usize>i * ldInit + colBytes, ldInit,
-          c + <usize>i * ldc + colBytes, ldc, copy ? copy + <usize>i * ldCopy + colBytes : 0, ldCopy,
-          cols, act, true,
+          c + <usize>i * ldc + colBytes, ldc, cols, act, true,
         );
       }
       for (let g = 0; g < fours; g++, i += 4, q += <usize>k * 16) {
         tilePacked(
           q, k, panelAddress, init + <usize>i * ldInit + colBytes, ldInit,
-          c + <usize>i * ldc + colBytes, ldc, copy ? copy + <usize>i * ldCopy + colBytes : 0, ldCopy,
-          cols, act, false,
+          c + <usize>i * ldc + colBytes, ldc, cols, act, false,
         );
       }
       for (; i < i0 + rows; i++) {
         tile1x8(
-          a + <usize>i * lda, k, panelAddress, init + <usize>i * ldInit + colBytes,
-          c + <usize>i * ldc + colBytes, copy ? copy + <usize>i * ldCopy + colBytes : 0, cols, act,
+          rowOf(a, lda, period, ldPeriod, i), k, panelAddress, init + <usize>i * ldInit + colBytes,
+          c + <usize>i * ldc + colBytes, cols, act,
         );
       }
       if (!reportProgress()) return base;
@@ -127,15 +127,35 @@ export function gemmPanels(
   return base;
 }
 
-// Copies `groups` groups of `size` (4 or 5) rows of A into `dst`, each group
-// k steps of `size` floats: A[r][0] of its rows, then A[r][1], and so on.
-// Four steps of k at a time are a 4×4 transpose in registers.
-@inline function packGroups(a: usize, lda: usize, k: i32, groups: i32, size: i32, dst: usize): void {
+// The address of row r of A (see the header).
+@inline function rowOf(a: usize, lda: usize, period: i32, ldPeriod: usize, r: i32): usize {
+  if (period == 0) return a + <usize>r * lda;
+  return a + <usize>(r / period) * ldPeriod + <usize>(r % period) * lda;
+}
+
+// Copies `groups` groups of `size` (4 or 5) rows of A, from row `first` on,
+// into `dst`, each group k steps of `size` floats: A[r][0] of its rows, then
+// A[r][1], and so on. Four steps of k at a time are a 4×4 transpose in registers.
+@inline function packGroups(
+  a: usize,
+  lda: usize,
+  period: i32,
+  ldPeriod: usize,
+  first: i32,
+  k: i32,
+  groups: i32,
+  size: i32,
+  dst: usize,
+): void {
   const stride = <usize>size << 2;
   const k4 = k & ~3;
   for (let g = 0; g < groups; g++) {
-    const r0 = a + <usize>(g * size) * lda;
-    const r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda;
+    const row = first + g * size;
+    const r0 = rowOf(a, lda, period, ldPeriod, row);
+    const r1 = rowOf(a, lda, period, ldPeriod, row + 1);
+    const r2 = rowOf(a, lda, period, ldPeriod, row + 2);
+    const r3 = rowOf(a, lda, period, ldPeriod, row + 3);
+    const r4 = size == 5 ? rowOf(a, lda, period, ldPeriod, row + 4) : r3;
     let kk = 0;
     for (; kk < k4; kk += 4) {
       const offset = <usize>kk << 2;
@@ -157,11 +177,13 @@ export function gemmPanels(
       dst += 4 * stride;
     }
     for (; kk < k; kk++) {
-      const src = r0 + (<usize>kk << 2);
-      for (let r = 0; r < size; r++) {
-        store<f32>(dst, load<f32>(src + <usize>r * lda));
-        dst += 4;
-      }
+      const offset = <usize>kk << 2;
+      store<f32>(dst, load<f32>(r0 + offset));
+      store<f32>(dst, load<f32>(r1 + offset), 4);
+      store<f32>(dst, load<f32>(r2 + offset), 8);
+      store<f32>(dst, load<f32>(r3 + offset), 12);
+      if (size == 5) store<f32>(dst, load<f32>(r4 + offset), 16);
+      dst += stride;
     }
   }
 }
@@ -178,8 +200,6 @@ export function gemmPanels(
   ldInit: usize,
   c: usize,
   ldc: usize,
-  copy: usize,
-  ldCopy: usize,
   cols: i32,
   act: i32,
   five: bool,
@@ -216,30 +236,11 @@ export function gemmPanels(
       c41 = madd(x, b1, c41);
     }
   }
-  c00 = activate4(c00, act);
-  c01 = activate4(c01, act);
-  c10 = activate4(c10, act);
-  c11 = activate4(c11, act);
-  c20 = activate4(c20, act);
-  c21 = activate4(c21, act);
-  c30 = activate4(c30, act);
-  c31 = activate4(c31, act);
-  if (five) {
-    c40 = activate4(c40, act);
-    c41 = activate4(c41, act);
-  }
-  storeRow(c, c00, c01, cols);
-  storeRow(c + ldc, c10, c11, cols);
-  storeRow(c + 2 * ldc, c20, c21, cols);
-  storeRow(c + 3 * ldc, c30, c31, cols);
-  if (five) storeRow(c + 4 * ldc, c40, c41, cols);
-  if (copy) {
-    storeRow(copy, c00, c01, cols);
-    storeRow(copy + ldCopy, c10, c11, cols);
-    storeRow(copy + 2 * ldCopy, c20, c21, cols);
-    storeRow(copy + 3 * ldCopy, c30, c31, cols);
-    if (five) storeRow(copy + 4 * ldCopy, c40, c41, cols);
-  }
+  storeRow(c, c00, c01, cols, act);
+  storeRow(c + ldc, c10, c11, cols, act);
+  storeRow(c + 2 * ldc, c20, c21, cols, act);
+  storeRow(c + 3 * ldc, c30, c31, cols, act);
+  if (five) storeRow(c + 4 * ldc, c40, c41, cols, act);
 }
 
 // One row of A against one panel, for the rows left over by the packed groups
@@ -251,7 +252,6 @@ export function gemmPanels(
   panel: usize,
   init: usize,
   c: usize,
-  copy: usize,
   cols: i32,
   act: i32,
 ): void {
@@ -283,14 +283,13 @@ export function gemmPanels(
     c1 = madd(s, v128.load(p, 16), c1);
     p += PANEL * 4;
   }
-  const v0 = activate4(f32x4.add(c0, d0), act);
-  const v1 = activate4(f32x4.add(c1, d1), act);
-  storeRow(c, v0, v1, cols);
-  if (copy) storeRow(copy, v0, v1, cols);
+  storeRow(c, f32x4.add(c0, d0), f32x4.add(c1, d1), cols, act);
 }
 
-// Stores the first `cols` (1..8) lanes of [v0 v1].
-@inline function storeRow(c: usize, v0: v128, v1: v128, cols: i32): void {
+// Stores the first `cols` (1..8) lanes of [v0 v1] after the activation.
+@inline function storeRow(c: usize, v0: v128, v1: v128, cols: i32, act: i32): void {
+  v0 = activate4(v0, act);
+  v1 = activate4(v1, act);
   if (cols == PANEL) {
     v128.store(c, v0);
     v128.store(c, v1, 16);

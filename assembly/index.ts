@@ -30,7 +30,7 @@ export function linearForward(
   packing: usize,
 ): void {
   gemmPanels(
-    x, <usize>inFeatures << 2, inFeatures, weight,
-    bias, 0, y, <usize>outFeatures << 2, 0, 0, rows, outFeatures, ACT_IDENTITY, packing, 0, 0,
+    x, <usize>inFeatures << 2, 0, 0, inFeatures, weight,
+    bias, 0, y, <usize>outFeatures << 2, rows, outFeatures, ACT_IDENTITY, packing, 0, 0,
   );
 }

@@ -23,7 +23,7 @@ export const PLAN_H0: i32 = 9; // D·numLayers×N×H
 export const PLAN_OUTPUT: i32 = 10; // L·N×D·H
 export const PLAN_H_N: i32 = 11; // D·numLayers×N×H
 export const PLAN_SCRATCH: i32 = 12; // L·N×D·H, used when numLayers > 1
-export const PLAN_PROJECTION: i32 = 13; // L·N×padded(H), twice for two threads on D = 2
+export const PLAN_PROJECTION: i32 = 13; // two chunks of chunkSteps·N×padded(H), twice for two threads on D = 2
 export const PLAN_LENGTHS: i32 = 14; // N sequence lengths (i32), or 0 when all are L
 export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan together
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
@@ -33,7 +33,8 @@ export const PLAN_TICKETS: i32 = 20; // two words: the panel ticket counter (i64
 export const PLAN_ABORT: i32 = 22; // set by a thread that gave up waiting for the other, 0 at the start
 export const PLAN_PROGRESS: i32 = 23; // one word per thread: panels it has finished
 export const PLAN_SPIN_LIMIT: i32 = 25; // spins without the other thread's progress before giving up
-export const PLAN_WEIGHTS: i32 = 26;
+export const PLAN_CHUNK_STEPS: i32 = 26; // time steps whose input projection is computed at once
+export const PLAN_WEIGHTS: i32 = 27;
 
 // This call's geometry. Globals are per instance, so each thread has its own.
 let seqLen = 0;
@@ -45,6 +46,7 @@ let act = 0;
 let timeStep: usize = 0; // rows from one time step to the next
 let seqStep: usize = 0; // rows from one sequence to the next
 let lengths: usize = 0;
+let chunkSteps = 0;
 let packing: usize = 0; // this thread's packing buffer
 // Two threads sharing the panels of every product (not one direction each):
 // they meet after every time step, and draw panels from the shared counter.
@@ -63,13 +65,13 @@ let rowWork = true;
  * Runs every layer and direction; returns 0, or 1 when the other thread did
  * not reach a barrier in time. Rows of input and output are in the caller's
  * order: time-major, or batch-major when batchFirst; the projection's rows are
- * always time-major (see project). Layer k writes to
- * the output buffer when numLayers - 1 - k is even and to the scratch buffer
- * otherwise, so the last layer always lands in the output. Two threads run
- * one direction each of a bidirectional model and meet after each layer;
- * otherwise both call every product, compute the panels they draw from the
- * shared ticket counter (so a thread slowed down by its core does less), and
- * meet after each projection and each time step, when h_t is complete.
+ * always time-major (see project). Layer k writes to the output buffer when
+ * numLayers - 1 - k is even and to the scratch buffer otherwise, so the last
+ * layer always lands in the output. Two threads run one direction each of a
+ * bidirectional model and meet after each layer; otherwise both call every
+ * product, compute the panels they draw from the shared ticket counter (so a
+ * thread slowed down by its core does less), and meet after each projection,
+ * each time step (when h_t is complete) and each direction's row-wise work.
  */
 export function rnnForward(plan: usize, thread: i32): i32 {
   seqLen = field(plan, PLAN_SEQ_LEN);
@@ -77,6 +79,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   hidden = field(plan, PLAN_HIDDEN_SIZE);
   act = field(plan, PLAN_ACTIVATION);
   lengths = <usize>field(plan, PLAN_LENGTHS);
+  chunkSteps = field(plan, PLAN_CHUNK_STEPS);
   const threads = field(plan, PLAN_THREADS);
   joinThreads(
     thread, threads, plan + (<usize>PLAN_BARRIER << 2), plan + (<usize>PLAN_ABORT << 2),
@@ -89,20 +92,19 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   const output = <usize>field(plan, PLAN_OUTPUT);
   const scratch = <usize>field(plan, PLAN_SCRATCH);
   const projectionBase = <usize>field(plan, PLAN_PROJECTION);
-  const rows = seqLen * batch;
   padded = paddedWidth(hidden);
   outWidth = directions * hidden;
   timeStep = batchFirst ? 1 : <usize>batch;
   seqStep = batchFirst ? <usize>seqLen : 1;
   // Two threads on a bidirectional model each run one direction whole, with
-  // their own projection buffer, and meet only after each layer; otherwise
+  // their own projection chunks, and meet only after each layer; otherwise
   // they share the column panels of every product.
   const byDirection = threads == 2 && directions == 2;
   sharePanels = threads == 2 && !byDirection;
   tickets = sharePanels ? plan + (<usize>PLAN_TICKETS << 2) : 0;
   nextTicket = 0;
   rowWork = !sharePanels || thread == 0;
-  const projectionBytes = <usize>rows * (<usize>padded << 2);
+  const chunksBytes = 2 * <usize>chunkSteps * <usize>batch * (<usize>padded << 2);
 
   let layerInput = <usize>field(plan, PLAN_INPUT);
   let inWidth = field(plan, PLAN_INPUT_SIZE);
@@ -110,16 +112,17 @@ export function rnnForward(plan: usize, thread: i32): i32 {
     const layerOutput = ((numLayers - 1 - layer) & 1) == 0 ? output : scratch;
     for (let dir = 0; dir < directions; dir++) {
       if (byDirection && dir != thread) continue;
-      const projection = byDirection ? projectionBase + <usize>dir * projectionBytes : projectionBase;
+      const chunks = byDirection ? projectionBase + <usize>dir * chunksBytes : projectionBase;
       const slot = PLAN_WEIGHTS + 3 * (layer * directions + dir);
-      project(layerInput, inWidth, <usize>field(plan, slot), <usize>field(plan, slot + 2), projection);
-      // Each step reads P_t in every column, whichever thread computed it.
-      if (!stepBarrier()) return 1;
       const state = (<usize>(layer * directions + dir) * <usize>batch * <usize>hidden) << 2;
       const ok = recurrence(
         <usize>field(plan, PLAN_H0) + state,
         <usize>field(plan, PLAN_H_N) + state,
-        projection,
+        layerInput,
+        inWidth,
+        <usize>field(plan, slot),
+        <usize>field(plan, slot + 2),
+        chunks,
         layerOutput + (<usize>(dir * hidden) << 2),
         <usize>field(plan, slot + 1),
         dir == 1,
@@ -134,57 +137,61 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   return 0;
 }
 
-// The input projection of all steps at once, P = X·W_ihᵀ + (b_ih + b_hh),
-// with P's rows time-major (row t·N + n) whatever the order of X's rows: each
-// step then reads its P_t as one contiguous block, where batch-major rows of
-// P_t would lie a whole sequence apart (see recurrence). Batch-major X is
-// projected one sequence at a time (its rows are contiguous in X, N rows apart
-// in P) or, when sequences are shorter than the batch, one step at a time, so
-// that every product has at least max(L, N) rows.
-function project(x: usize, inWidth: i32, weightIh: usize, bias: usize, projection: usize): void {
+// The input projection of `count` time steps from step `first` on,
+// P = X·W_ihᵀ + (b_ih + b_hh), into `chunk` with its rows time-major (row
+// (t - first)·N + n) whatever the order of X's rows: each step then reads its
+// P_t as N contiguous rows, where batch-major rows of one step would lie a
+// whole sequence apart (see recurrence). Batch-major X is gathered.
+function project(
+  x: usize,
+  inWidth: i32,
+  weightIh: usize,
+  bias: usize,
+  first: i32,
+  count: i32,
+  chunk: usize,
+): void {
   const xRowBytes = <usize>inWidth << 2;
-  const pRowBytes = <usize>padded << 2;
-  if (seqStep == 1 || batch == 1) {
-    nextTicket = gemmPanels(
-      x, xRowBytes, inWidth, weightIh, bias, 0, projection, pRowBytes, 0, 0, seqLen * batch, padded,
-      ACT_IDENTITY, packing, tickets, nextTicket,
-    );
-  } else if (seqLen >= batch) {
-    for (let n = 0; n < batch; n++) {
-      nextTicket = gemmPanels(
-        x + <usize>n * seqStep * xRowBytes, xRowBytes, inWidth, weightIh, bias, 0,
-        projection + <usize>n * pRowBytes, <usize>batch * pRowBytes, 0, 0, seqLen, padded,
-        ACT_IDENTITY, packing, tickets, nextTicket,
-      );
-    }
-  } else {
-    for (let t = 0; t < seqLen; t++) {
-      nextTicket = gemmPanels(
-        x + <usize>t * xRowBytes, seqStep * xRowBytes, inWidth, weightIh, bias, 0,
-        projection + <usize>t * <usize>batch * pRowBytes, pRowBytes, 0, 0, batch, padded,
-        ACT_IDENTITY, packing, tickets, nextTicket,
-      );
-    }
-  }
+  const gather = seqStep != 1 && batch > 1;
+  nextTicket = gemmPanels(
+    x + <usize>first * timeStep * xRowBytes, gather ? seqStep * xRowBytes : xRowBytes,
+    gather ? batch : 0, timeStep * xRowBytes, inWidth, weightIh, bias, 0,
+    chunk, <usize>padded << 2, count * batch, padded, ACT_IDENTITY, packing, tickets, nextTicket,
+  );
 }
 
-// h_t = act(h_{t-1}·W_hhᵀ + P_t) for every step of one direction, h_{t-1}
-// read back from the rows just written; the last state is copied to hN.
+// h_t = act(h_{t-1}·W_hhᵀ + P_t) for every step of one direction; the last
+// state is copied to hN. P is projected chunkSteps steps at a time, into the
+// two chunks at `chunks` in turn: it is read back from cache, and only two
+// chunks are held, not all L steps (the step after a chunk may still read its
+// last state from it while the next chunk is projected).
+// Where h_t goes: a time-major output (or a single sequence) takes it
+// directly, and the next step reads it back from there. A batch-major output
+// puts the N rows of one step whole sequences apart (at N = 64, L = 256,
+// H = 512, 512 KiB: all in the same cache sets, about 4% of the time). h_t
+// then replaces P_t in its chunk (each tile reads its rows of P_t just before
+// writing them), the next step reads it from those N contiguous rows, and the
+// chunk's states are copied to the output once its last step is done.
 // With `lengths`, sequence n only runs its first lengths[n] steps (as torch's
-// packed sequences do): its output rows past that are zeroed after each step,
-// the reverse direction starts it from h0 at its own last step, and hN holds
-// the state after its own last step. Inactive rows are computed and discarded,
-// which keeps one matrix product per step (rows of the state in P past a
-// sequence's end hold whatever that gave: they only feed inactive rows).
-// When two threads share the panels, thread 0 alone does that row-wise work.
-// Rows it zeroes after a step's barrier may meanwhile be read by the other
-// thread's next product, but only to compute rows that stay inactive (a row
-// past its sequence's end stays so; a reverse restart is copied in before a
-// barrier), so what it reads there is discarded.
+// packed sequences do): its output rows past that are zeros, the reverse
+// direction starts it from h0 at its own last step, and hN holds the state
+// after its own last step. Inactive rows are computed and discarded, which
+// keeps one matrix product per step (states in a chunk past a sequence's end
+// hold whatever that gave: they only feed inactive rows).
+// When two threads share the panels, thread 0 alone does that row-wise work
+// and the copies to the output, and both meet once it is done. Output rows it
+// zeroes after a step's barrier may meanwhile be read by the other thread's
+// next product, but only to compute rows that stay inactive (a row past its
+// sequence's end stays so; a reverse restart is copied in before a barrier),
+// so what it reads there is discarded.
 function recurrence(
   h0: usize,
   hN: usize,
-  projection: usize,
+  x: usize,
+  inWidth: i32,
+  weightIh: usize,
+  bias: usize,
+  chunks: usize,
   out: usize,
   weightHh: usize,
   reverse: bool,
@@ -193,21 +200,28 @@ function recurrence(
   const outRowBytes = <usize>outWidth << 2;
   const ldOut = seqStep * outRowBytes;
   const pRowBytes = <usize>padded << 2;
-  // A batch-major output puts the N rows of one step whole sequences apart
-  // (at N = 64, L = 256, H = 512, 512 KiB: every row in the same cache sets),
-  // so h_t is then written over P_t, which each tile reads just before, and
-  // stored to the output as well; the next step reads it back from the N
-  // contiguous rows of P_t. This is 2–4% faster there.
-  const stateInProjection = seqStep != 1 && batch > 1;
+  const stepBytes = <usize>batch * pRowBytes;
+  const stateInChunk = seqStep != 1 && batch > 1;
   let previous = h0;
   let ldPrevious: usize = rowBytes;
+  let chunk = chunks;
+  let first = 0; // the chunk's first time step
+  let count = 0; // and its number of steps
   for (let s = 0; s < seqLen; s++) {
     const t = reverse ? seqLen - 1 - s : s;
+    const stepInChunk = s % chunkSteps;
+    if (stepInChunk == 0) {
+      count = min(chunkSteps, seqLen - s);
+      first = reverse ? seqLen - s - count : s;
+      chunk = chunks + <usize>((s / chunkSteps) & 1) * <usize>chunkSteps * stepBytes;
+      project(x, inWidth, weightIh, bias, first, count, chunk);
+      // Each step reads P_t in every column, whichever thread computed it.
+      if (!stepBarrier()) return false;
+    }
     const current = out + <usize>t * timeStep * outRowBytes;
-    const projected = projection + <usize>t * <usize>batch * pRowBytes;
-    // Where h_t goes first, and where the next step reads it back.
-    const state = stateInProjection ? projected : current;
-    const ldState = stateInProjection ? pRowBytes : ldOut;
+    const projected = chunk + <usize>(t - first) * stepBytes;
+    const state = stateInChunk ? projected : current;
+    const ldState = stateInChunk ? pRowBytes : ldOut;
     // Reverse sequences whose last step is t start here, from h0.
     const restarts = lengths != 0 && reverse && s > 0;
     if (restarts) {
@@ -221,13 +235,15 @@ function recurrence(
       if (!stepBarrier()) return false;
     }
     nextTicket = gemmPanels(
-      previous, ldPrevious, hidden, weightHh, projected, pRowBytes, state, ldState,
-      stateInProjection ? current : 0, ldOut, batch, hidden, act, packing, tickets, nextTicket,
+      previous, ldPrevious, 0, 0, hidden, weightHh, projected, pRowBytes, state, ldState,
+      batch, hidden, act, packing, tickets, nextTicket,
     );
     if (!stepBarrier()) return false;
     if (rowWork && lengths) {
-      for (let n = 0; n < batch; n++) {
-        if (t >= lengthOf(n)) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
+      if (!stateInChunk) {
+        for (let n = 0; n < batch; n++) {
+          if (t >= lengthOf(n)) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
+        }
       }
       // Restarted rows of h_{t-1} go back to 0, now that this step has read
       // them (they may be output rows).
@@ -239,16 +255,39 @@ function recurrence(
     }
     previous = state;
     ldPrevious = ldState;
+    if (stateInChunk && rowWork && stepInChunk == count - 1) copyOut(chunk, first, count, out);
   }
-  if (!rowWork) return true;
-  for (let n = 0; n < batch; n++) {
-    let last = previous + <usize>n * ldPrevious;
-    if (lengths && !reverse) {
-      last = out + <usize>(lengthOf(n) - 1) * timeStep * outRowBytes + <usize>n * ldOut;
+  if (rowWork) {
+    for (let n = 0; n < batch; n++) {
+      let last = previous + <usize>n * ldPrevious;
+      if (lengths && !reverse) {
+        last = out + <usize>(lengthOf(n) - 1) * timeStep * outRowBytes + <usize>n * ldOut;
+      }
+      memory.copy(hN + <usize>n * rowBytes, last, rowBytes);
     }
-    memory.copy(hN + <usize>n * rowBytes, last, rowBytes);
   }
-  return true;
+  // The next products read this output, or overwrite the chunks, only after that.
+  return stepBarrier();
+}
+
+// Copies the states of a chunk's `count` steps from step `first` on to the
+// batch-major output, a sequence at a time (its rows are contiguous there);
+// rows past a sequence's end become zeros.
+function copyOut(chunk: usize, first: i32, count: i32, out: usize): void {
+  const rowBytes = <usize>hidden << 2;
+  const outRowBytes = <usize>outWidth << 2;
+  const pRowBytes = <usize>padded << 2;
+  for (let n = 0; n < batch; n++) {
+    const end = lengths ? lengthOf(n) : seqLen;
+    let dst = out + (<usize>first + <usize>n * seqStep) * outRowBytes;
+    let src = chunk + <usize>n * pRowBytes;
+    for (let t = first; t < first + count; t++) {
+      if (t < end) memory.copy(dst, src, rowBytes);
+      else memory.fill(dst, 0, rowBytes);
+      dst += outRowBytes;
+      src += <usize>batch * pRowBytes;
+    }
+  }
 }
 
 @inline function lengthOf(n: i32): i32 {
