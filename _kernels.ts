@@ -190,7 +190,8 @@ const PLAN = {
  * Bytes of input projection computed at a time (a chunk of time steps, at least
  * one): small enough to be read back from cache, large enough for an efficient
  * product. Two chunks are held (per direction, with two threads on a
- * bidirectional model), not the projection of every step.
+ * bidirectional model), or one when it holds every step, not the projection of
+ * every step.
  */
 const PROJECTION_CHUNK_BYTES = 1 << 20;
 
@@ -453,7 +454,9 @@ export class RnnKernel {
       1,
       Math.min(seqLen, Math.floor(this.#projectionChunkBytes / stepBytes)),
     );
-    const lengths = projection + projections * align16(2 * chunkSteps * stepBytes);
+    // Two chunks used in turn, or one when it holds every step.
+    const chunks = chunkSteps < seqLen ? 2 : 1;
+    const lengths = projection + projections * align16(chunks * chunkSteps * stepBytes);
     // Each thread's buffer for the rows of A that the matrix products repack.
     const packing = lengths + align16(batch * 4);
     const { packingBytes } = this.#kernel.exports;

@@ -23,7 +23,7 @@ export const PLAN_H0: i32 = 9; // D·numLayers×N×H
 export const PLAN_OUTPUT: i32 = 10; // L·N×D·H
 export const PLAN_H_N: i32 = 11; // D·numLayers×N×H
 export const PLAN_SCRATCH: i32 = 12; // L·N×D·H, used when numLayers > 1
-export const PLAN_PROJECTION: i32 = 13; // two chunks of chunkSteps·N×padded(H), twice for two threads on D = 2
+export const PLAN_PROJECTION: i32 = 13; // two chunks (one when chunkSteps = L) of chunkSteps·N×padded(H), twice for two threads on D = 2
 export const PLAN_LENGTHS: i32 = 14; // N sequence lengths (i32), or 0 when all are L
 export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan together
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
@@ -104,7 +104,8 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   tickets = sharePanels ? plan + (<usize>PLAN_TICKETS << 2) : 0;
   nextTicket = 0;
   rowWork = !sharePanels || thread == 0;
-  const chunksBytes = 2 * <usize>chunkSteps * <usize>batch * (<usize>padded << 2);
+  // Two chunks used in turn, or one when it holds every step.
+  const chunksBytes = <usize>(chunkSteps < seqLen ? 2 : 1) * <usize>chunkSteps * <usize>batch * (<usize>padded << 2);
 
   let layerInput = <usize>field(plan, PLAN_INPUT);
   let inWidth = field(plan, PLAN_INPUT_SIZE);

@@ -31,7 +31,7 @@ import * as ort from "npm:onnxruntime-web@1.30.0";
 import type * as OrtNode from "npm:onnxruntime-node@1.30.0";
 import { cpus } from "node:os";
 import { referenceForward } from "../_reference.ts";
-import { flops, WORKLOADS } from "./workloads.ts";
+import { flops, memoryMeasure, WORKLOADS } from "./workloads.ts";
 import { onnxRnnModel } from "./_onnx_model.ts";
 import { loadTfjs, tfjsRnnModel } from "./_tfjs_model.ts";
 
@@ -383,9 +383,7 @@ async function main() {
       maxAbsDiff: diff,
       referenceMaxAbsDiff: refDiff,
       memoryBytes: rnn.memoryBytes,
-      ioWeightBytes: 4 * (x.length + output.data.length + hN.data.length +
-        Object.values(stateDict).reduce((s, t) => s + t.data.length, 0)),
-      projectionBytes: 4 * L * N * Math.ceil(workload.options.hiddenSize / 8) * 8,
+      ...memoryMeasure(workload, rnn),
     };
     results.push(result);
     log(

@@ -36,6 +36,22 @@ export function flops({ batch, seqLen, options }: Workload): number {
   return total;
 }
 
+/**
+ * The performance issue's memory measure for a workload run by `rnn`: bytes of
+ * its inputs, outputs and weights, and of one layer's input projection (L·N·H
+ * floats, H padded to whole 8-float panels).
+ */
+export function memoryMeasure(
+  { batch, seqLen, options }: Workload,
+  rnn: RNN,
+): { ioWeightBytes: number; projectionBytes: number } {
+  const H = options.hiddenSize, D = options.bidirectional ? 2 : 1, layers = options.numLayers ?? 1;
+  const weights = Object.values(rnn.stateDict()).reduce((sum, t) => sum + t.data.length, 0);
+  const floats = seqLen * batch * options.inputSize + seqLen * batch * D * H +
+    D * layers * batch * H + weights;
+  return { ioWeightBytes: 4 * floats, projectionBytes: 4 * seqLen * batch * Math.ceil(H / 8) * 8 };
+}
+
 /** A model and an input for a workload, the input filled deterministically. */
 export function setUp(
   workload: Workload,

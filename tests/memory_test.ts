@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { RNN, Tensor } from "../mod.ts";
 import { assertAllClose, randomTensor, seededRandom } from "./_helpers.ts";
+import { memoryMeasure, setUp, WORKLOADS } from "../bench/workloads.ts";
 
 Deno.test("RNN memory grows only for a larger problem and is reused across calls", () => {
   const random = seededRandom(5);
@@ -40,4 +41,16 @@ Deno.test("a problem too large for 32-bit WebAssembly memory is refused before a
   assert.equal(rnn.memoryBytes, before);
   // The instance stays usable.
   assert.deepEqual(rnn.forward(Tensor.zeros([2, 1, 1]))[0].shape, [2, 1, 1024]);
+});
+
+Deno.test("WebAssembly memory of W1–W4 stays within 1.5× of inputs + outputs + weights + one projection", () => {
+  // The performance issue's measure, on one thread (the two-thread layout adds a second
+  // projection chunk pair for bidirectional models and a second packing buffer).
+  for (const workload of WORKLOADS.filter((w) => w.name !== "W0")) {
+    const { rnn, input } = setUp(workload);
+    rnn.forward(input);
+    const { ioWeightBytes, projectionBytes } = memoryMeasure(workload, rnn);
+    const ratio = rnn.memoryBytes / (ioWeightBytes + projectionBytes);
+    assert.ok(ratio <= 1.5, `${workload.name}: ${rnn.memoryBytes} bytes, ${ratio.toFixed(2)}×`);
+  }
 });
