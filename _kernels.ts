@@ -183,15 +183,16 @@ const PLAN = {
   progress: 23,
   spinLimit: 25,
   chunkSteps: 26,
-  weights: 27,
+  chunkBuffers: 27,
+  weights: 28,
 } as const;
 
 /**
  * Bytes of input projection computed at a time (a chunk of time steps, at least
  * one): small enough to be read back from cache, large enough for an efficient
- * product. Two chunks are held (per direction, with two threads on a
- * bidirectional model), or one when it holds every step, not the projection of
- * every step.
+ * product. One chunk is held (per direction, with two threads on a
+ * bidirectional model), or two when a batch-major output keeps its states in
+ * them (see assembly/rnn_forward.ts), not the projection of every step.
  */
 const PROJECTION_CHUNK_BYTES = 1 << 20;
 
@@ -262,6 +263,9 @@ export class RnnKernel {
   ) {
     const kernel = this.#kernel = new KernelInstance(flavor, threads === 2);
     this.#geometry = geometry;
+    if (!(projectionChunkBytes >= 1)) {
+      throw new RangeError(`internal: projectionChunkBytes ${projectionChunkBytes}`);
+    }
     this.#projectionChunkBytes = projectionChunkBytes;
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
     const control = kernel.heapStart;
@@ -454,9 +458,9 @@ export class RnnKernel {
       1,
       Math.min(seqLen, Math.floor(this.#projectionChunkBytes / stepBytes)),
     );
-    // Two chunks used in turn, or one when it holds every step.
-    const chunks = chunkSteps < seqLen ? 2 : 1;
-    const lengths = projection + projections * align16(chunks * chunkSteps * stepBytes);
+    // Two chunk buffers take turns when states stay in them and there is more than one chunk.
+    const chunkBuffers = batchFirst && batch > 1 && chunkSteps < seqLen ? 2 : 1;
+    const lengths = projection + projections * align16(chunkBuffers * chunkSteps * stepBytes);
     // Each thread's buffer for the rows of A that the matrix products repack.
     const packing = lengths + align16(batch * 4);
     const { packingBytes } = this.#kernel.exports;
@@ -480,6 +484,7 @@ export class RnnKernel {
     i32[plan + PLAN.scratch] = scratch;
     i32[plan + PLAN.projection] = projection;
     i32[plan + PLAN.chunkSteps] = chunkSteps;
+    i32[plan + PLAN.chunkBuffers] = chunkBuffers;
     i32[plan + PLAN.packing] = packing;
     i32[plan + PLAN.packingStride] = packingStride;
     this.#regions = { input, h0, output, lengths };

@@ -23,7 +23,7 @@ export const PLAN_H0: i32 = 9; // D·numLayers×N×H
 export const PLAN_OUTPUT: i32 = 10; // L·N×D·H
 export const PLAN_H_N: i32 = 11; // D·numLayers×N×H
 export const PLAN_SCRATCH: i32 = 12; // L·N×D·H, used when numLayers > 1
-export const PLAN_PROJECTION: i32 = 13; // two chunks (one when chunkSteps = L) of chunkSteps·N×padded(H), twice for two threads on D = 2
+export const PLAN_PROJECTION: i32 = 13; // chunkBuffers chunks of chunkSteps·N×padded(H), twice for two threads on D = 2
 export const PLAN_LENGTHS: i32 = 14; // N sequence lengths (i32), or 0 when all are L
 export const PLAN_THREADS: i32 = 15; // 1, or 2 when two instances run this plan together
 export const PLAN_BARRIER: i32 = 16; // the barrier's two i32 words: arrivals, generation
@@ -34,7 +34,8 @@ export const PLAN_ABORT: i32 = 22; // set by a thread that gave up waiting for t
 export const PLAN_PROGRESS: i32 = 23; // one word per thread: panels it has finished
 export const PLAN_SPIN_LIMIT: i32 = 25; // spins without the other thread's progress before giving up
 export const PLAN_CHUNK_STEPS: i32 = 26; // time steps whose input projection is computed at once
-export const PLAN_WEIGHTS: i32 = 27;
+export const PLAN_CHUNK_BUFFERS: i32 = 27; // 2 when states stay in chunks (see recurrence) and L takes more than one, else 1
+export const PLAN_WEIGHTS: i32 = 28;
 
 // This call's geometry. Globals are per instance, so each thread has its own.
 let seqLen = 0;
@@ -47,6 +48,7 @@ let timeStep: usize = 0; // rows from one time step to the next
 let seqStep: usize = 0; // rows from one sequence to the next
 let lengths: usize = 0;
 let chunkSteps = 0;
+let chunkBuffers = 0;
 let packing: usize = 0; // this thread's packing buffer
 // Two threads sharing the panels of every product (not one direction each):
 // they meet after every time step, and draw panels from the shared counter.
@@ -80,6 +82,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   act = field(plan, PLAN_ACTIVATION);
   lengths = <usize>field(plan, PLAN_LENGTHS);
   chunkSteps = field(plan, PLAN_CHUNK_STEPS);
+  chunkBuffers = field(plan, PLAN_CHUNK_BUFFERS);
   const threads = field(plan, PLAN_THREADS);
   joinThreads(
     thread, threads, plan + (<usize>PLAN_BARRIER << 2), plan + (<usize>PLAN_ABORT << 2),
@@ -104,8 +107,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   tickets = sharePanels ? plan + (<usize>PLAN_TICKETS << 2) : 0;
   nextTicket = 0;
   rowWork = !sharePanels || thread == 0;
-  // Two chunks used in turn, or one when it holds every step.
-  const chunksBytes = <usize>(chunkSteps < seqLen ? 2 : 1) * <usize>chunkSteps * <usize>batch * (<usize>padded << 2);
+  const chunksBytes = <usize>chunkBuffers * <usize>chunkSteps * <usize>batch * (<usize>padded << 2);
 
   let layerInput = <usize>field(plan, PLAN_INPUT);
   let inWidth = field(plan, PLAN_INPUT_SIZE);
@@ -162,17 +164,18 @@ function project(
 }
 
 // h_t = act(h_{t-1}·W_hhᵀ + P_t) for every step of one direction; the last
-// state is copied to hN. P is projected chunkSteps steps at a time, into the
-// two chunks at `chunks` in turn: it is read back from cache, and only two
-// chunks are held, not all L steps (the step after a chunk may still read its
-// last state from it while the next chunk is projected).
+// state is copied to hN. P is projected chunkSteps steps at a time into the
+// chunk buffer(s) at `chunks`: it is read back from cache, and not all L
+// steps of it are held.
 // Where h_t goes: a time-major output (or a single sequence) takes it
 // directly, and the next step reads it back from there. A batch-major output
 // puts the N rows of one step whole sequences apart (at N = 64, L = 256,
 // H = 512, 512 KiB: all in the same cache sets, about 4% of the time). h_t
 // then replaces P_t in its chunk (each tile reads its rows of P_t just before
 // writing them), the next step reads it from those N contiguous rows, and the
-// chunk's states are copied to the output once its last step is done.
+// chunk's states are copied to the output once its last step is done. Then
+// two chunk buffers take turns, since the first step of a chunk reads the
+// last state of the one before.
 // With `lengths`, sequence n only runs its first lengths[n] steps (as torch's
 // packed sequences do): its output rows past that are zeros, the reverse
 // direction starts it from h0 at its own last step, and hN holds the state
@@ -183,8 +186,9 @@ function project(
 // and the copies to the output, and both meet once it is done. Output rows it
 // zeroes after a step's barrier may meanwhile be read by the other thread's
 // next product, but only to compute rows that stay inactive (a row past its
-// sequence's end stays so; a reverse restart is copied in before a barrier),
-// so what it reads there is discarded.
+// sequence's end stays so), so what it reads there is discarded. (Restarts
+// happen only in the reverse direction of a bidirectional model, which two
+// threads split by direction instead.)
 function recurrence(
   h0: usize,
   hN: usize,
@@ -214,7 +218,7 @@ function recurrence(
     if (stepInChunk == 0) {
       count = min(chunkSteps, seqLen - s);
       first = reverse ? seqLen - s - count : s;
-      chunk = chunks + <usize>((s / chunkSteps) & 1) * <usize>chunkSteps * stepBytes;
+      chunk = chunks + <usize>((s / chunkSteps) % chunkBuffers) * <usize>chunkSteps * stepBytes;
       project(x, inWidth, weightIh, bias, first, count, chunk);
       // Each step reads P_t in every column, whichever thread computed it.
       if (!stepBarrier()) return false;
@@ -240,14 +244,13 @@ function recurrence(
       batch, hidden, act, packing, tickets, nextTicket,
     );
     if (!stepBarrier()) return false;
-    if (rowWork && lengths) {
-      if (!stateInChunk) {
-        for (let n = 0; n < batch; n++) {
-          if (t >= lengthOf(n)) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
-        }
+    // Rows past a sequence's end are zeros in the output (copyOut writes them
+    // for states kept in chunks), and so are output rows of h_{t-1} that
+    // took a restart's h0, now that this step has read them.
+    if (rowWork && lengths && !stateInChunk) {
+      for (let n = 0; n < batch; n++) {
+        if (t >= lengthOf(n)) memory.fill(current + <usize>n * ldOut, 0, rowBytes);
       }
-      // Restarted rows of h_{t-1} go back to 0, now that this step has read
-      // them (they may be output rows).
       if (restarts) {
         for (let n = 0; n < batch; n++) {
           if (lengthOf(n) - 1 == t) memory.fill(previous + <usize>n * ldPrevious, 0, rowBytes);
