@@ -209,16 +209,19 @@ function recurrence(
   const stateInChunk = seqStep != 1 && batch > 1;
   let previous = h0;
   let ldPrevious: usize = rowBytes;
+  const chunkBytes = <usize>chunkSteps * stepBytes;
   let chunk = chunks;
   let first = 0; // the chunk's first time step
   let count = 0; // and its number of steps
+  let chunkEnd = 0; // the step s that starts the next chunk
   for (let s = 0; s < seqLen; s++) {
     const t = reverse ? seqLen - 1 - s : s;
-    const stepInChunk = s % chunkSteps;
-    if (stepInChunk == 0) {
+    if (s == chunkEnd) {
       count = min(chunkSteps, seqLen - s);
-      first = reverse ? seqLen - s - count : s;
-      chunk = chunks + <usize>((s / chunkSteps) % chunkBuffers) * <usize>chunkSteps * stepBytes;
+      chunkEnd = s + count;
+      first = reverse ? seqLen - chunkEnd : s;
+      // With two buffers, the other one; with one, the same.
+      if (s > 0 && chunkBuffers == 2) chunk = chunk == chunks ? chunks + chunkBytes : chunks;
       project(x, inWidth, weightIh, bias, first, count, chunk);
       // Each step reads P_t in every column, whichever thread computed it.
       if (!stepBarrier()) return false;
@@ -259,7 +262,7 @@ function recurrence(
     }
     previous = state;
     ldPrevious = ldState;
-    if (stateInChunk && rowWork && stepInChunk == count - 1) copyOut(chunk, first, count, out);
+    if (stateInChunk && rowWork && s == chunkEnd - 1) copyOut(chunk, first, count, out);
   }
   if (rowWork) {
     for (let n = 0; n < batch; n++) {
