@@ -538,21 +538,35 @@ export class RNN {
   }
 
   #upload(): void {
-    const weights: LayerWeights[] = [];
-    const directions = this.bidirectional ? 2 : 1;
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      for (let dir = 0; dir < directions; dir++) {
-        const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-        weights.push({
-          weightIh: this.#params.get(`weight_ih${suffix}`)!,
-          weightHh: this.#params.get(`weight_hh${suffix}`)!,
-          biasIh: this.#params.get(`bias_ih${suffix}`),
-          biasHh: this.#params.get(`bias_hh${suffix}`),
-        });
-      }
-    }
-    this.#kernel.uploadWeights(weights);
+    const params = this.#params;
+    this.#kernel.uploadWeights(
+      kernelWeights((name) => params.get(name), this.numLayers, this.bidirectional ? 2 : 1),
+    );
   }
+}
+
+/**
+ * The weights of every (layer, direction) in the kernel's order (layer-major,
+ * forward first), looked up by state_dict name; the biases may be missing.
+ */
+export function kernelWeights(
+  get: (name: string) => Float32Array | undefined,
+  numLayers: number,
+  directions: number,
+): LayerWeights[] {
+  const weights: LayerWeights[] = [];
+  for (let layer = 0; layer < numLayers; layer++) {
+    for (let dir = 0; dir < directions; dir++) {
+      const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
+      weights.push({
+        weightIh: get(`weight_ih${suffix}`)!,
+        weightHh: get(`weight_hh${suffix}`)!,
+        biasIh: get(`bias_ih${suffix}`),
+        biasHh: get(`bias_hh${suffix}`),
+      });
+    }
+  }
+  return weights;
 }
 
 const RNN_PARAMETER_NAME = /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/;

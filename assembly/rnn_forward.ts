@@ -46,6 +46,10 @@ let outWidth = 0;
 let act = 0;
 let timeStep: usize = 0; // rows from one time step to the next
 let seqStep: usize = 0; // rows from one sequence to the next
+// Whether the N rows of one time step lie whole sequences apart in the
+// caller's buffers (batch-major, N > 1): then the projection gathers them and
+// the states stay in the projection chunks (see recurrence).
+let stepsScattered = false;
 let lengths: usize = 0;
 let chunkSteps = 0;
 let chunkBuffers = 0;
@@ -99,6 +103,7 @@ export function rnnForward(plan: usize, thread: i32): i32 {
   outWidth = directions * hidden;
   timeStep = batchFirst ? 1 : <usize>batch;
   seqStep = batchFirst ? <usize>seqLen : 1;
+  stepsScattered = seqStep != 1 && batch > 1;
   // Two threads on a bidirectional model each run one direction whole, with
   // their own projection chunks, and meet only after each layer; otherwise
   // they share the column panels of every product.
@@ -155,10 +160,9 @@ function project(
   chunk: usize,
 ): void {
   const xRowBytes = <usize>inWidth << 2;
-  const gather = seqStep != 1 && batch > 1;
   nextTicket = gemmPanels(
-    x + <usize>first * timeStep * xRowBytes, gather ? seqStep * xRowBytes : xRowBytes,
-    gather ? batch : 0, timeStep * xRowBytes, inWidth, weightIh, bias, 0,
+    x + <usize>first * timeStep * xRowBytes, stepsScattered ? seqStep * xRowBytes : xRowBytes,
+    stepsScattered ? batch : 0, timeStep * xRowBytes, inWidth, weightIh, bias, 0,
     chunk, <usize>padded << 2, count * batch, padded, ACT_IDENTITY, packing, tickets, nextTicket,
   );
 }
@@ -206,7 +210,7 @@ function recurrence(
   const ldOut = seqStep * outRowBytes;
   const pRowBytes = <usize>padded << 2;
   const stepBytes = <usize>batch * pRowBytes;
-  const stateInChunk = seqStep != 1 && batch > 1;
+  const stateInChunk = stepsScattered;
   let previous = h0;
   let ldPrevious: usize = rowBytes;
   const chunkBytes = <usize>chunkSteps * stepBytes;

@@ -49,6 +49,10 @@ export function assertAllClose(
   return worst;
 }
 
+/** One of `items`, drawn with `random`. */
+export const pick = <T>(random: () => number, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)];
+
 /** A small seeded PRNG (mulberry32) so property tests are repeatable. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

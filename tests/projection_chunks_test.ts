@@ -6,14 +6,12 @@
 // several row blocks, two threads; and one runs several default-size chunks.
 
 import assert from "node:assert/strict";
-import type { Nonlinearity } from "../mod.ts";
+import type { Nonlinearity, RNNOptions } from "../mod.ts";
 import { RNN, Tensor } from "../mod.ts";
-import { ACTIVATION_CODES, type LayerWeights, RnnKernel } from "../_kernels.ts";
+import { kernelWeights } from "../rnn.ts";
+import { ACTIVATION_CODES, RnnKernel } from "../_kernels.ts";
 import { referenceForward } from "../_reference.ts";
-import { assertAllClose, seededRandom } from "./_helpers.ts";
-
-const pick = <T>(random: () => number, items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)];
+import { assertAllClose, pick, seededRandom } from "./_helpers.ts";
 
 /**
  * A kernel with `rnn`'s weights whose projection chunks are `chunkSteps` steps of `batch` rows
@@ -40,19 +38,7 @@ function chunkedKernel(
     chunkSteps === undefined ? {} : { projectionChunkBytes: chunkSteps * stepBytes },
   );
   const state = rnn.stateDict();
-  const weights: LayerWeights[] = [];
-  for (let layer = 0; layer < rnn.numLayers; layer++) {
-    for (let dir = 0; dir < directions; dir++) {
-      const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-      weights.push({
-        weightIh: state[`weight_ih${suffix}`].data,
-        weightHh: state[`weight_hh${suffix}`].data,
-        biasIh: state[`bias_ih${suffix}`]?.data,
-        biasHh: state[`bias_hh${suffix}`]?.data,
-      });
-    }
-  }
-  kernel.uploadWeights(weights);
+  kernel.uploadWeights(kernelWeights((name) => state[name]?.data, rnn.numLayers, directions));
   return kernel;
 }
 
@@ -61,16 +47,7 @@ function randomData(random: () => number, length: number): Float32Array {
 }
 
 interface Case {
-  options: {
-    inputSize: number;
-    hiddenSize: number;
-    numLayers?: number;
-    nonlinearity?: Nonlinearity;
-    bias?: boolean;
-    batchFirst?: boolean;
-    bidirectional?: boolean;
-    simd?: "relaxed" | "strict";
-  };
+  options: RNNOptions;
   seqLen: number;
   batch: number;
   /** Steps per projection chunk; the default size when undefined. */

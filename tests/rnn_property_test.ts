@@ -3,11 +3,9 @@
 
 import { Linear, type Nonlinearity, RNN, type Tensor } from "../mod.ts";
 import { referenceForward } from "../_reference.ts";
-import { assertAllClose, forwardShapes, randomTensor, seededRandom } from "./_helpers.ts";
+import { assertAllClose, forwardShapes, pick, randomTensor, seededRandom } from "./_helpers.ts";
 
 const FLAVORS = ["relaxed", "strict"] as const;
-const pick = <T>(random: () => number, items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)];
 
 /** Runs `rnn` and the reference on the same input and compares both results. */
 function compareWithReference(
