@@ -129,6 +129,19 @@ export class Linear {
   }
 
   /**
+   * The parameter tensors (copies), in `namedParameters()` order.
+   *
+   * @example
+   * ```ts
+   * import { Linear } from "./mod.ts";
+   * console.log(new Linear({ inFeatures: 4, outFeatures: 2 }).parameters().length); // 2
+   * ```
+   */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
    * The parameters as a record in state_dict order (copies).
    *
    * @example

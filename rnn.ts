@@ -297,6 +297,17 @@ export class RNN {
     }
     const shapeOf = (name: string): readonly number[] => {
       const value = own[prefix + name];
+      if (value === undefined) {
+        const found = Object.keys(record).filter((key) => key.endsWith(name))
+          .map((key) => `"${key.slice(0, -name.length)}"`);
+        throw new Error(
+          `fromStateDict: no "${prefix + name}" in the record; ${
+            found.length
+              ? `RNN weights are under the prefix ${found.join(", ")}`
+              : "it holds no RNN"
+          }`,
+        );
+      }
       if (!(value instanceof Tensor) || value.shape.length !== 2) {
         throw new Error(
           `fromStateDict: "${prefix + name}" must be a 2-D Tensor: got ${describe(value)}`,

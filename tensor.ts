@@ -46,6 +46,11 @@ export class Tensor {
     } else if (data instanceof Float32Array) {
       this.data = data;
     } else if (Array.isArray(data)) {
+      // Float32Array.from would turn anything else into NaN without a word.
+      const bad = data.findIndex((value) => typeof value !== "number");
+      if (bad >= 0) {
+        throw new TypeError(`data[${bad}] must be a number: got ${describe(data[bad])}`);
+      }
       this.data = Float32Array.from(data);
     } else {
       throw new TypeError(
@@ -87,7 +92,9 @@ export class Tensor {
       if (depth === shape.length) {
         if (typeof value !== "number") {
           throw new TypeError(
-            `Tensor.from: element ${path} must be a number: got ${describe(value)}`,
+            path
+              ? `Tensor.from: element ${path} must be a number: got ${describe(value)}`
+              : `Tensor.from expects a number or nested arrays of numbers: got ${describe(value)}`,
           );
         }
         data[offset++] = value;

@@ -136,6 +136,11 @@ Deno.test("RNN.fromStateDict() infers sizes, layers, bias and direction from nam
     () => RNN.fromStateDict(two),
     /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); pass options.prefix/,
   );
+  // A prefix that names no RNN says where the RNN's weights are.
+  assert.throws(
+    () => RNN.fromStateDict(two, { prefix: "c." }),
+    /no "c.weight_ih_l0" in the record; RNN weights are under the prefix "a.", "b."/,
+  );
 });
 
 Deno.test("a torch model saved as safetensors (F32, F16, BF16, F64) loads with one call and runs", () => {

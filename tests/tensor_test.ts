@@ -68,6 +68,8 @@ Deno.test("Tensor rejects ragged nesting, mismatched data and bad dims with clea
     /ragged nesting at \[1\]: expected an array of length 2, got 3/,
   );
   assert.throws(() => tensor([[1, "a"]] as never), /element \[0\]\[1\] must be a number: got "a"/);
+  assert.throws(() => tensor({ a: 1 } as never), /expects a number or nested arrays of numbers/);
+  assert.throws(() => new Tensor([2], ["1", 2] as never), /data\[0\] must be a number: got "1"/);
   assert.throws(
     () => new Tensor([2, 3], [1, 2]),
     /data length must match shape \[2, 3\]: expected 6, got 2/,
