@@ -1,6 +1,6 @@
 /**
  * Every explanation `cli.ts` prints, in English and Korean (the lecture's
- * terms: 은닉 상태, 시퀀스 길이, 배치, 가중치 공유, 타임스텝), plus the
+ * terms: hidden state, 시퀀스 길이, 배치, 가중치 공유, 타임스텝), plus the
  * language-neutral usage lines and Python snippets.
  *
  * @module
@@ -27,27 +27,31 @@ export type Command = typeof COMMANDS[number];
 
 const CLI = "deno run cli.ts";
 
-/** The syntax of each command (the same in every language). */
+/** The syntax of each command (the same in every language; `Text.usage` labels it). */
 export const USAGE: Record<Command | "all", string> = {
-  all: `usage: ${CLI} <command> [options]   (${CLI} --help)`,
-  example: `usage: ${CLI} example [--seed N]`,
-  explore: `usage: ${CLI} explore [--seq-len 1,3,10] [--hidden 2,4,8] [--input-size I] [--seed N]`,
-  batch:
-    `usage: ${CLI} batch [--batch 4] [--seq-len 3] [--batch-first|--no-batch-first] [--seed N]`,
-  params:
-    `usage: ${CLI} params [--input-size 1] [--hidden 2] [--layers 1] [--bidirectional] [--seed N]`,
-  trace: `usage: ${CLI} trace [--input 1,2,3] [--head] [--seed N]`,
-  run: `usage: deno run --allow-read=FILES cli.ts run --weights model.safetensors ` +
+  all: `${CLI} <command> [options]   (${CLI} --help)`,
+  example: `${CLI} example [--seed N]`,
+  explore: `${CLI} explore [--seq-len 1,3,10] [--hidden 2,4,8] [--input-size I] [--seed N]`,
+  batch: `${CLI} batch [--batch 4] [--seq-len 3] [--batch-first|--no-batch-first] [--seed N]`,
+  params: `${CLI} params [--input-size 1] [--hidden 2] [--layers 1] [--bidirectional] [--seed N]`,
+  trace: `${CLI} trace [--input 1,2,3] [--head] [--seed N]`,
+  run: `deno run --allow-read=FILES cli.ts run --weights model.safetensors ` +
     `--input x.json|x.npy|- [--batch-first] [--nonlinearity tanh|relu|sigmoid] [--prefix P] ` +
-    `[--out file]`,
-  check: `usage: deno run --allow-read=FILES cli.ts check --weights model.safetensors ` +
+    `[--head P] [--out file]`,
+  check: `deno run --allow-read=FILES cli.ts check --weights model.safetensors ` +
     `--input x.json|x.npy|- --expected ref.json [--atol 1e-5] [--batch-first] ` +
-    `[--nonlinearity tanh|relu|sigmoid] [--prefix P]`,
-  bench: `usage: ${CLI} bench [--workload W0,W1,W2,W3,W4]`,
-  help: `usage: ${CLI} help [command]`,
+    `[--nonlinearity tanh|relu|sigmoid] [--prefix P] [--head P]`,
+  bench: `${CLI} bench [--workload W0,W1,W2,W3,W4]`,
+  help: `${CLI} help [command]`,
 };
 
 const py = (b: boolean): string => (b ? "True" : "False");
+
+// Sequence n of the batch command, [1+n, 2+n, …, L+n], written out when short.
+const sequenceText = (l: number): string =>
+  `[${
+    l <= 3 ? Array.from({ length: l }, (_, s) => `${s + 1}+n`).join(", ") : `1+n, 2+n, …, ${l}+n`
+  }]`;
 
 /** The lecture's PyTorch snippet with the seed that reproduces the numbers. */
 export function pythonExample(seed: string): string {
@@ -110,7 +114,7 @@ const en = {
   overview: `rnn-wasm: torch.nn.RNN on WebAssembly SIMD, for the lecture
 "Week 6-1 – Recurrent Neural Networks (RNN): theory and structure".
 
-${USAGE.all}
+usage: ${USAGE.all}
 
 commands:
   example   the lecture's PyTorch example, line for line, with torch's numbers
@@ -170,20 +174,23 @@ t, x_t, h_{t-1} and h_t, computed one rnn.step() at a time.
   --head          add y_t = W_hy h_t + b_y (nn.Linear(2, 1))
   --seed N        the weights' seed (default: drawn at random)`,
     run: `Runs a trained model on an input and writes {"output", "h_n", "outputShape",
-"hNShape"} as JSON. The model's sizes are read from the state_dict.
+"hNShape"} as JSON (with --head also "y" and "yShape"). The model's sizes are read
+from the state_dict.
 
   --weights FILE       a .safetensors file (e.g. safetensors.torch.save_file(model.state_dict(), FILE))
   --input FILE         a JSON nested array, a float32 .npy file, or - for stdin
   --batch-first        the input is (batch, seq_len, input_size) (a state_dict does not say)
   --nonlinearity F     tanh (default), relu or sigmoid (a state_dict does not say)
   --prefix P           the RNN's key prefix, e.g. "rnn." (default: found from the keys)
+  --head P             also apply the torch.nn.Linear stored as P + "weight" / "bias"
+                       (e.g. --head fc.) to the output: y = fc(output)
   --out FILE           write there instead of stdout (needs --allow-write=FILE)`,
     check: `Compares this runtime with outputs dumped from PyTorch: runs the model as run
-does and reports the largest absolute error of output and h_n. Exits with 1 when an
-error is larger than the tolerance.
+does and reports the largest absolute error of output and h_n (and of y with --head).
+Exits with 1 when an error is larger than the tolerance.
 
-  --weights, --input, --batch-first, --nonlinearity, --prefix   as for run
-  --expected FILE      JSON {"output": [...], "h_n": [...]} from PyTorch
+  --weights, --input, --batch-first, --nonlinearity, --prefix, --head   as for run
+  --expected FILE      JSON {"output": [...], "h_n": [...]} from PyTorch ("y": [...] too with --head)
   --atol X             the tolerance (default 1e-5)`,
     bench: `A quick throughput figure: times a few forwards of each standard workload
 (batch-first, tanh, float32; see bench/workloads.ts). deno task bench is the careful one.
@@ -191,6 +198,7 @@ error is larger than the tolerance.
   --workload W0,W2   which workloads (default all: W0,W1,W2,W3,W4)`,
     help: `Prints the overview, or one command's options: help <command>.`,
   },
+  usage: (syntax: string): string => `usage: ${syntax}`,
   error: (message: string): string => `error: ${message}`,
   seeHelp: (command: string): string => `(see: deno run cli.ts ${command} --help)`,
   unknownCommand: (name: string): string => `unknown command "${name}"`,
@@ -200,6 +208,9 @@ error is larger than the tolerance.
   noValue: (option: string): string => `${option} takes no value`,
   missingOption: (option: string): string => `${option} is required`,
   unexpected: (arg: string): string => `unexpected argument "${arg}"`,
+  tooLarge: (what: string, numbers: number, max: number): string =>
+    `${what} makes an input of ${numbers} numbers; this lesson takes at most ${max} ` +
+    `(run takes any size)`,
   badInt: (option: string, value: string): string =>
     `${option} must be a positive integer: got "${value}"`,
   badInts: (option: string, value: string): string =>
@@ -212,7 +223,8 @@ error is larger than the tolerance.
     `${option} must be an integer from -2^63 to 2^64 - 1, as torch.manual_seed takes: got "${value}"`,
   badChoice: (option: string, value: string, choices: readonly string[]): string =>
     `${option} must be one of ${choices.join(", ")}: got "${value}"`,
-  needRead: (path: string): string => `cannot read ${path}: run with --allow-read=${path}`,
+  needRead: (paths: string): string =>
+    `cannot read ${paths.replaceAll(",", ", ")}: run with --allow-read=${paths}`,
   needWrite: (path: string): string => `cannot write ${path}: run with --allow-write=${path}`,
   notFound: (path: string): string => `cannot read ${path}: no such file`,
   cannotRead: (path: string, message: string): string => `cannot read ${path}: ${message}`,
@@ -224,7 +236,13 @@ error is larger than the tolerance.
   badExpected: (path: string, message: string): string => `cannot read ${path}: ${message}`,
   forwardFailed: (message: string): string => `cannot run the model on this input: ${message}`,
   missingKey: (key: string): string =>
-    `it has no "${key}" array (expected {"output": [...], "h_n": [...]})`,
+    `it has no "${key}" array (expected {"output": [...], "h_n": [...]}, and "y" with --head)`,
+  headIgnored: (path: string, prefixes: string[]): string =>
+    `note: ${path} also holds ${prefixes.map((p) => `${p}weight`).join(", ")}; add --head ${
+      prefixes[0]
+    } to apply that torch.nn.Linear to the output too (y = ${
+      prefixes[0].replace(/\.$/, "")
+    }(output))`,
   shapeMismatch: (name: string, ours: string, theirs: string, path: string): string =>
     `${name} has shape ${ours} here but ${theirs} in ${path} (are --batch-first and the files right?)`,
   npyHeader: "not a .npy file this reader understands (version 1–3, a dict header)",
@@ -260,8 +278,9 @@ error is larger than the tolerance.
       `  → output is (batch, seq_len, hidden_size) = ${output}; h_n is (num_layers, batch, hidden_size) = ${hN}`,
     seqLen: (from: number, to: number, hN: string, rows: number, diff: string): string =>
       `  → seq_len ${from} → ${to}: output's axis 1 went from ${from} to ${to}, one h_t per time step; ` +
-      `h_n stays ${hN}, only the state after the last step. Same weights, so the first ${rows} ` +
-      `row(s) of output are unchanged (max |diff| ${diff}): step t sees only x_1..x_t.`,
+      `h_n stays ${hN}, only the state after the last step. Same weights, so the first ${
+        rows === 1 ? "row of output is" : `${rows} rows of output are`
+      } unchanged (max |diff| ${diff}): step t sees only x_1..x_t.`,
     hidden: (from: number, to: number, inputSize: number): string =>
       `  → hidden_size ${from} → ${to}: the last axis of output and h_n is now ${to} (hidden_size sets it); ` +
       `W_ih is ${to}×${inputSize} and W_hh ${to}×${to}, new weights, so the numbers start afresh.`,
@@ -273,7 +292,7 @@ error is larger than the tolerance.
   batch: {
     header: (n: number, l: number, batchFirst: boolean): string =>
       `${n} sequences of length ${l} in one batch through nn.RNN(input_size=1, hidden_size=2, ` +
-      `batch_first=${py(batchFirst)}); sequence n (from 0) is [1+n, 2+n, …, ${l}+n]`,
+      `batch_first=${py(batchFirst)}); sequence n (from 0) is ${sequenceText(l)}`,
     input: (shape: string, batchFirst: boolean): string =>
       `x: ${shape} = ${
         batchFirst ? "(batch N, seq_len L, input_size)" : "(seq_len L, batch N, input_size)"
@@ -346,21 +365,26 @@ error is larger than the tolerance.
     python: "In PyTorch:",
   },
   run: {
-    wrote: (path: string, output: string, hN: string): string =>
-      `wrote output ${output} and h_n ${hN} to ${path}`,
+    wrote: (path: string, shapes: string[]): string =>
+      `wrote output ${shapes[0]}, h_n ${shapes[1]}${
+        shapes[2] ? ` and the head's y ${shapes[2]}` : ""
+      } to ${path}`,
   },
   check: {
     line: (name: string, shape: string, error: string, ok: boolean, atol: string): string =>
       `${name.padEnd(7)}${shape.padEnd(14)} max |error| ${error} ${
         ok ? "✓ ≤" : "✗ >"
       } atol ${atol}`,
-    ok: (atol: string): string =>
-      `within atol ${atol}: this runtime gives PyTorch's output and h_n`,
+    ok: (atol: string, withY: boolean): string =>
+      `within atol ${atol}: this runtime gives PyTorch's ${
+        withY ? "output, h_n and y" : "output and h_n"
+      }`,
     failed: (names: string, atol: string): string => `check failed: ${names} outside atol ${atol}`,
   },
   bench: {
     header: (simd: string, deno: string, target: string): string =>
-      `one forward per workload (batch-first, tanh, float32, h_0 = 0); simd ${simd}, Deno ${deno}, ${target}`,
+      `each workload's forward repeated for about 0.25 s, "reps" times (batch-first, tanh, float32, ` +
+      `h_0 = 0); simd ${simd}, Deno ${deno}, ${target}`,
     columns: [
       "workload",
       "N",
@@ -387,7 +411,7 @@ const ko: Text = {
   overview: `rnn-wasm: WebAssembly SIMD로 구현한 torch.nn.RNN,
 강의 "Week6-1 – 순환신경망 (RNN) 이론과 구조"의 실습 도구입니다.
 
-${USAGE.all}
+사용법: ${USAGE.all}
 
 명령:
   example   강의의 PyTorch 예제를 한 줄씩 그대로, torch와 같은 숫자로
@@ -415,11 +439,11 @@ batch_first=True)를 적용합니다. output shape, output, h_n을 PyTorch와 �
 
   --seed N   torch.manual_seed(N) 다음에 torch가 뽑는 것과 같은 가중치; 없으면 시드를
              무작위로 뽑아 출력하므로 같은 실행을 다시 할 수 있습니다`,
-    explore: `실습 1: 시퀀스 x_t = t (t = 1..시퀀스 길이) 하나를 시퀀스 길이와 은닉 크기의
+    explore: `실습 1: 시퀀스 x_t = t (t = 1..시퀀스 길이) 하나를 시퀀스 길이와 hidden_size의
 모든 조합으로 RNN에 넣고, 무엇이 왜 바뀌었는지 설명합니다.
 
   --seq-len 1,3,10   시퀀스 길이들 (기본값 1,3,10)
-  --hidden 2,4,8     은닉 크기(hidden_size)들 (기본값 2,4,8)
+  --hidden 2,4,8     hidden_size 값들 (기본값 2,4,8)
   --input-size I     x_t 하나의 특성 수 (기본값 1; 모든 특성이 t)
   --seed N           모든 실행의 가중치 시드 (기본값: 무작위)`,
     batch: `실습 2: 여러 시퀀스(시퀀스 n은 [1+n, 2+n, …])를 배치 하나로 nn.RNN(1, 2)에 넣고,
@@ -446,19 +470,22 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
   --head          출력 y_t = W_hy h_t + b_y 추가 (nn.Linear(2, 1))
   --seed N        가중치 시드 (기본값: 무작위)`,
     run: `학습한 모델을 입력에 실행하고 {"output", "h_n", "outputShape", "hNShape"}를 JSON으로
-씁니다. 모델의 크기는 state_dict에서 읽습니다.
+씁니다 (--head가 있으면 "y"와 "yShape"도). 모델의 크기는 state_dict에서 읽습니다.
 
   --weights FILE       .safetensors 파일 (예: safetensors.torch.save_file(model.state_dict(), FILE))
   --input FILE         JSON 중첩 배열, float32 .npy 파일, 또는 표준 입력을 뜻하는 -
   --batch-first        입력이 (batch, seq_len, input_size) 순서 (state_dict에는 없는 정보)
   --nonlinearity F     tanh (기본값), relu, sigmoid (state_dict에는 없는 정보)
   --prefix P           RNN 키의 접두사, 예: "rnn." (기본값: 키에서 찾음)
+  --head P             P + "weight" / "bias"로 저장된 torch.nn.Linear도 output에 적용
+                       (예: --head fc.): y = fc(output)
   --out FILE           표준 출력 대신 이 파일에 씀 (--allow-write=FILE 필요)`,
     check: `이 런타임을 PyTorch에서 저장한 결과와 비교합니다: run처럼 모델을 실행하고
-output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오차보다 크면 종료 코드 1.
+output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니다. 오차가 허용 오차보다
+크면 종료 코드 1.
 
-  --weights, --input, --batch-first, --nonlinearity, --prefix   run과 같음
-  --expected FILE      PyTorch에서 저장한 JSON {"output": [...], "h_n": [...]}
+  --weights, --input, --batch-first, --nonlinearity, --prefix, --head   run과 같음
+  --expected FILE      PyTorch에서 저장한 JSON {"output": [...], "h_n": [...]} (--head가 있으면 "y": [...]도)
   --atol X             허용 오차 (기본값 1e-5)`,
     bench: `처리량을 빠르게 측정합니다: 표준 워크로드마다 forward를 몇 번 실행해 시간을 잽니다
 (batch-first, tanh, float32; bench/workloads.ts 참고). 정밀한 측정은 deno task bench.
@@ -466,6 +493,7 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
   --workload W0,W2   측정할 워크로드 (기본값: 전부, W0,W1,W2,W3,W4)`,
     help: `전체 도움말, 또는 명령 하나의 옵션을 출력합니다: help <명령>.`,
   },
+  usage: (syntax) => `사용법: ${syntax}`,
   error: (message) => `오류: ${message}`,
   seeHelp: (command) => `(참고: deno run cli.ts ${command} --help)`,
   unknownCommand: (name) => `알 수 없는 명령 "${name}"`,
@@ -473,6 +501,8 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
   missingValue: (option) => `${option}에 값이 필요합니다`,
   noValue: (option) => `${option}은(는) 값을 받지 않습니다`,
   missingOption: (option) => `${option}이(가) 필요합니다`,
+  tooLarge: (what, numbers, max) =>
+    `${what}: 입력 숫자 ${numbers}개는 이 실습에 너무 많습니다. 최대 ${max}개 (run은 크기 제한 없음)`,
   unexpected: (arg) => `예상하지 못한 인자 "${arg}"`,
   badInt: (option, value) => `${option}은(는) 양의 정수여야 합니다: "${value}"을(를) 받음`,
   badInts: (option, value) =>
@@ -484,8 +514,11 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
     `${option}은(는) torch.manual_seed처럼 -2^63부터 2^64 - 1까지의 정수여야 합니다: "${value}"을(를) 받음`,
   badChoice: (option, value, choices) =>
     `${option}은(는) ${choices.join(", ")} 중 하나여야 합니다: "${value}"을(를) 받음`,
-  needRead: (path) => `${path}을(를) 읽을 수 없습니다: --allow-read=${path}를 붙여 실행하세요`,
-  needWrite: (path) => `${path}에 쓸 수 없습니다: --allow-write=${path}를 붙여 실행하세요`,
+  needRead: (paths) =>
+    `${
+      paths.replaceAll(",", ", ")
+    }을(를) 읽을 수 없습니다: --allow-read=${paths} 옵션을 붙여 실행하세요`,
+  needWrite: (path) => `${path}에 쓸 수 없습니다: --allow-write=${path} 옵션을 붙여 실행하세요`,
   notFound: (path) => `${path}을(를) 읽을 수 없습니다: 파일이 없습니다`,
   cannotRead: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
   cannotWrite: (path, message) => `${path}에 쓸 수 없습니다: ${message}`,
@@ -495,7 +528,14 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
   badExpected: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
   forwardFailed: (message) => `이 입력으로 모델을 실행할 수 없습니다: ${message}`,
   missingKey: (key) =>
-    `"${key}" 배열이 없습니다 ({"output": [...], "h_n": [...]} 형식이어야 합니다)`,
+    `"${key}" 배열이 없습니다 ({"output": [...], "h_n": [...]} 형식이어야 하고, --head가 있으면 "y"도 필요합니다)`,
+  headIgnored: (path, prefixes) =>
+    `참고: ${path}에는 ${
+      prefixes.map((p) => `${p}weight`).join(", ")
+    }도 있습니다. 이 torch.nn.Linear를 ` +
+    `output에도 적용하려면 --head ${prefixes[0]} 옵션을 붙이세요 (y = ${
+      prefixes[0].replace(/\.$/, "")
+    }(output))`,
   shapeMismatch: (name, ours, theirs, path) =>
     `${name}의 shape이 여기서는 ${ours}, ${path}에서는 ${theirs}입니다 (--batch-first와 파일이 맞는지 확인하세요)`,
   npyHeader: "이 리더가 이해하는 .npy 파일이 아닙니다 (버전 1–3, dict 헤더)",
@@ -505,7 +545,7 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
   npySize: (expected, got) =>
     `데이터가 ${got}바이트인데 헤더의 shape에는 ${expected}바이트가 필요합니다`,
   seedDrawn: (seed) =>
-    `시드 ${seed}을(를) 무작위로 뽑았습니다: 같은 실행을 다시 하려면 --seed ${seed}를 붙이세요`,
+    `시드 ${seed}을(를) 무작위로 뽑았습니다: 같은 실행을 다시 하려면 --seed ${seed} 옵션을 붙이세요`,
   seedGiven: (seed) => `시드 ${seed}`,
   example: {
     header: (seed) => [
@@ -516,7 +556,7 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
       "grad_fn=<StackBackward0>(h_n)을 덧붙입니다: autograd가 계산 과정을 기록한 것으로, " +
       "추론만 하는 여기서는 기록하지 않습니다.",
     lastStep:
-      "# output[:, -1]은 h_n[-1]과 같습니다: 마지막 타임스텝의 출력이 곧 최종 은닉 상태 h_3입니다.",
+      "# output[:, -1]은 h_n[-1]과 같습니다: 마지막 타임스텝의 출력이 곧 최종 hidden state h_3입니다.",
     python: "# PyTorch에서 같은 코드 (이 숫자들을 그대로 출력합니다):",
   },
   explore: {
@@ -526,12 +566,12 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
       }; 모든 실행이 시드 ${seed}에서 가중치를 뽑으므로 hidden_size가 같은 실행끼리는 가중치가 같습니다`,
     run: (seqLen, hidden, output, hN) =>
       `시퀀스 길이=${seqLen}, hidden_size=${hidden}: output ${output}, h_n ${hN}`,
-    hN: "  최종 은닉 상태 h_n = ",
+    hN: "  최종 hidden state h_n = ",
     first: (output, hN) =>
       `  → output은 (batch, seq_len, hidden_size) = ${output}; h_n은 (num_layers, batch, hidden_size) = ${hN}`,
     seqLen: (from, to, hN, rows, diff) =>
-      `  → 시퀀스 길이 ${from} → ${to}: output의 축 1이 ${from}에서 ${to}까지 늘었습니다. 타임스텝마다 h_t가 하나씩 ` +
-      `나오기 때문입니다. h_n은 ${hN} 그대로입니다: 마지막 타임스텝 뒤의 은닉 상태 하나뿐이니까요. ` +
+      `  → 시퀀스 길이 ${from} → ${to}: output의 축 1 크기가 바뀌었습니다 (${from} → ${to}). 타임스텝마다 h_t가 하나씩 ` +
+      `나오기 때문입니다. h_n은 ${hN} 그대로입니다: 마지막 타임스텝 뒤의 hidden state 하나뿐이니까요. ` +
       `가중치가 같으므로 output의 앞 ${rows}개 행은 변하지 않습니다 (최대 |차이| ${diff}): ` +
       `스텝 t는 x_1..x_t만 봅니다.`,
     hidden: (from, to, inputSize) =>
@@ -540,12 +580,12 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
       `숫자는 처음부터 달라집니다.`,
     summary: "정리: output은 시퀀스 길이에 따라 커지고 (스텝마다 한 행), h_n은 그렇지 않습니다 " +
       "(마지막 스텝만). hidden_size는 둘 다의 마지막 축을 정합니다.",
-    python: "PyTorch에서 실행 하나:",
+    python: "PyTorch에서 한 번 실행하려면:",
   },
   batch: {
     header: (n, l, batchFirst) =>
       `길이 ${l}인 시퀀스 ${n}개를 배치 하나로 nn.RNN(input_size=1, hidden_size=2, ` +
-      `batch_first=${py(batchFirst)})에 넣습니다; 시퀀스 n (0부터)은 [1+n, 2+n, …, ${l}+n]`,
+      `batch_first=${py(batchFirst)})에 넣습니다; 시퀀스 n (0부터)은 ${sequenceText(l)}`,
     input: (shape, batchFirst) =>
       `x: ${shape} = ${
         batchFirst ? "(배치 N, 시퀀스 길이 L, input_size)" : "(시퀀스 길이 L, 배치 N, input_size)"
@@ -557,7 +597,7 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
         `output: ${shape}`,
         `  축 0, ${batchFirst ? batch : time}`,
         `  축 1, ${batchFirst ? time : batch}`,
-        `  축 2, H = ${h}: 은닉 상태의 특성 (양방향이면 D·H)`,
+        `  축 2, H = ${h}: hidden state의 특성 (양방향이면 D·H)`,
         `  output${batchFirst ? "[n, t]" : "[t, n]"} = 시퀀스 n의 h_t (마지막 층의 것)`,
       ];
     },
@@ -565,13 +605,13 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
       `h_n: ${shape}`,
       "  축 0, num_layers·D = 1: 층과 방향마다 최종 상태 하나; batch_first와 상관없이 늘 맨 앞",
       `  축 1, N = ${n}: 몇 번째 시퀀스인지`,
-      `  축 2, H = ${h}: 은닉 상태의 특성`,
+      `  축 2, H = ${h}: hidden state의 특성`,
     ],
     checks: "확인:",
     lastStep: (batchFirst, diff, ok) =>
       `  ${batchFirst ? "output[:, -1]" : "output[-1]"} == h_n[-1]: 최대 |차이| ${diff} ${
         ok ? "✓" : "✗"
-      } (마지막 타임스텝의 출력이 곧 최종 은닉 상태)`,
+      } (마지막 타임스텝의 출력이 곧 최종 hidden state)`,
     alone: (diff, ok) =>
       `  시퀀스를 하나씩 따로 (배치 1로) 실행해도 output과 h_n이 같음: 최대 |차이| ${diff} ${
         ok ? "✓" : "✗"
@@ -613,24 +653,31 @@ output과 h_n의 최대 절대 오차를 보고합니다. 오차가 허용 오�
       }; h_0 = 0; 한 행이 rnn.step() 한 번`,
     columns: ["시점 t", "입력 x_t", "이전 상태 h_{t-1}", "새로운 상태 h_t", "출력 y_t"],
     footer: (steps, diff) =>
-      `모든 스텝에서 같은 W_ih, W_hh, b를 씁니다 (가중치 공유). h_${steps}가 곧 h_n입니다: ` +
+      `모든 스텝에서 같은 W_ih, W_hh, b를 씁니다 (가중치 공유). h_n은 곧 마지막 상태 h_${steps}입니다: ` +
       `시퀀스 전체에 대한 forward()의 h_n과 같습니다 (최대 |차이| ${diff}).`,
     python: "PyTorch에서:",
   },
   run: {
-    wrote: (path, output, hN) => `output ${output}과 h_n ${hN}을 ${path}에 썼습니다`,
+    wrote: (path, shapes) =>
+      `output ${shapes[0]}, h_n ${shapes[1]}${
+        shapes[2] ? `, 헤드의 y ${shapes[2]}` : ""
+      }을(를) ${path}에 썼습니다`,
   },
   check: {
     line: (name, shape, error, ok, atol) =>
       `${name.padEnd(7)}${shape.padEnd(14)} 최대 |오차| ${error} ${
         ok ? "✓ ≤" : "✗ >"
       } atol ${atol}`,
-    ok: (atol) => `atol ${atol} 이내: 이 런타임이 PyTorch와 같은 output과 h_n을 냅니다`,
+    ok: (atol, withY) =>
+      `atol ${atol} 이내: 이 런타임이 PyTorch와 같은 ${
+        withY ? "output, h_n, y를" : "output과 h_n을"
+      } 냅니다`,
     failed: (names, atol) => `확인 실패: ${names}이(가) atol ${atol}을 넘습니다`,
   },
   bench: {
     header: (simd, deno, target) =>
-      `워크로드마다 forward 한 번 (batch-first, tanh, float32, h_0 = 0); simd ${simd}, Deno ${deno}, ${target}`,
+      `워크로드마다 forward를 약 0.25초 동안 "reps"번 반복 (batch-first, tanh, float32, h_0 = 0); ` +
+      `simd ${simd}, Deno ${deno}, ${target}`,
     columns: [
       "워크로드",
       "N",

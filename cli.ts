@@ -25,6 +25,7 @@ import { maxAbsDifference } from "./_compare.ts";
 import {
   format,
   Generator,
+  Linear,
   loadSafetensors,
   type NestedArray,
   type Nonlinearity,
@@ -71,6 +72,7 @@ const MODEL: Record<string, Kind> = {
   "batch-first": "flag",
   nonlinearity: "nonlinearity",
   prefix: "string",
+  head: "string",
 };
 const OPTIONS: Record<Command, Record<string, Kind>> = {
   example: { seed: "seed" },
@@ -119,6 +121,10 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
   let topic: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    if (arg === "-h") {
+      values.help = true;
+      continue;
+    }
     if (!arg.startsWith("--")) {
       if (command === undefined) {
         if (!(COMMANDS as readonly string[]).includes(arg)) {
@@ -182,7 +188,9 @@ function parseValue(
     const n = Number(item);
     return /^\s*\d+\s*$/.test(item) && Number.isSafeInteger(n) && n > 0 ? n : NaN;
   };
-  const finite = (item: string): number => (item.trim() === "" ? NaN : Number(item));
+  // Decimal notation only (Number() would also take "0x10" or "Infinity").
+  const finite = (item: string): number =>
+    /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(item) ? Number(item) : NaN;
   switch (kind) {
     case "int": {
       const n = positive(text);
@@ -225,7 +233,11 @@ function parseValue(
   }
 }
 
-/** `--lang`, else LANG when env permission is already granted (never prompting), else English. */
+/**
+ * `--lang`, else the locale's language as POSIX picks it: the first of LC_ALL,
+ * LC_MESSAGES and LANG that is set, among those whose env permission is
+ * already granted (never prompting); else English.
+ */
 function chooseLang(args: readonly string[]): Lang {
   for (let i = 0; i < args.length; i++) {
     const value = args[i] === "--lang"
@@ -235,8 +247,10 @@ function chooseLang(args: readonly string[]): Lang {
       : undefined;
     if (value === "en" || value === "ko") return value;
   }
-  if (Deno.permissions.querySync({ name: "env", variable: "LANG" }).state === "granted") {
-    if (Deno.env.get("LANG")?.toLowerCase().startsWith("ko")) return "ko";
+  for (const variable of ["LC_ALL", "LC_MESSAGES", "LANG"]) {
+    if (Deno.permissions.querySync({ name: "env", variable }).state !== "granted") continue;
+    const locale = Deno.env.get(variable);
+    if (locale) return locale.toLowerCase().startsWith("ko") ? "ko" : "en";
   }
   return "en";
 }
@@ -336,6 +350,7 @@ function explore({ t, json, values }: Context): void {
   const seqLens = [...new Set((values["seq-len"] as number[] | undefined) ?? [1, 3, 10])];
   const hiddens = [...new Set((values.hidden as number[] | undefined) ?? [2, 4, 8])];
   const inputSize = (values["input-size"] as number | undefined) ?? 1;
+  checkLessonSize("--seq-len × --input-size", Math.max(...seqLens) * inputSize, "explore", t);
   const runs: { seqLen: number; hidden: number; output: Tensor; hN: Tensor; note: string }[] = [];
   const report = [];
   for (const hidden of hiddens) {
@@ -397,10 +412,20 @@ function explore({ t, json, values }: Context): void {
   print(pythonExplore(`${seed}`, inputSize));
 }
 
+// The most input numbers a lesson command builds (as nested arrays, then printed).
+const LESSON_MAX_INPUT = 1_000_000;
+
+function checkLessonSize(what: string, numbers: number, command: Command, t: Text): void {
+  if (numbers > LESSON_MAX_INPUT) {
+    throw new UsageError(t.tooLarge(what, numbers, LESSON_MAX_INPUT), command);
+  }
+}
+
 function batch({ t, json, values }: Context): void {
   const { seed, drawn } = seedOf(values);
   const n = (values.batch as number | undefined) ?? 4;
   const l = (values["seq-len"] as number | undefined) ?? 3;
+  checkLessonSize("--batch × --seq-len", n * l, "batch", t);
   const batchFirst = (values["batch-first"] as boolean | undefined) ?? true;
   const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst, generator: new Generator(seed) });
   const h = rnn.hiddenSize;
@@ -593,10 +618,18 @@ function trace({ t, json, values }: Context): void {
 // ------------------------------------------------------------- run and check
 
 /** A file the user named; without read permission, the one-line hint (never a prompt). */
+const granted = (name: "read" | "write", path: string): boolean =>
+  Deno.permissions.querySync({ name, path }).state === "granted";
+
+/** Fails at once, naming every file that is missing its permission in one flag. */
+function requirePermissions(t: Text, read: readonly string[], write?: string): void {
+  const unreadable = [...new Set(read.filter((path) => path !== "-" && !granted("read", path)))];
+  if (unreadable.length) throw new CliError(t.needRead(unreadable.join(",")));
+  if (write !== undefined && !granted("write", write)) throw new CliError(t.needWrite(write));
+}
+
 function readFile(path: string, t: Text): Uint8Array {
-  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
-    throw new CliError(t.needRead(path));
-  }
+  requirePermissions(t, [path]);
   try {
     return Deno.readFileSync(path);
   } catch (error) {
@@ -646,53 +679,103 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
   }
 }
 
-async function runModel(values: Values, t: Text): Promise<[Tensor, Tensor]> {
+/**
+ * A model's results: the RNN's output and h_n, with `--head` the head's y,
+ * without it the prefixes of the torch.nn.Linear heads the file also holds.
+ */
+interface ModelResults {
+  output: Tensor;
+  hN: Tensor;
+  y?: Tensor;
+  unusedHeads: string[];
+}
+
+async function runModel(values: Values, t: Text): Promise<ModelResults> {
   const weights = values.weights as string;
-  const bytes = readFile(weights, t);
+  const record = (() => {
+    try {
+      return loadSafetensors(readFile(weights, t));
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(t.badWeights(weights, (error as Error).message));
+    }
+  })();
   let rnn: RNN;
+  let head: Linear | undefined;
   try {
-    rnn = RNN.fromStateDict(loadSafetensors(bytes), {
+    rnn = RNN.fromStateDict(record, {
       batchFirst: values["batch-first"] as boolean | undefined,
       nonlinearity: values.nonlinearity as Nonlinearity | undefined,
       prefix: values.prefix as string | undefined,
     });
+    if (values.head !== undefined) head = headOf(record, values.head as string, rnn);
   } catch (error) {
     throw new CliError(t.badWeights(weights, (error as Error).message));
   }
   const input = await readInput(values.input as string, t);
+  // Keys "<prefix>weight" are torch.nn.Linear heads (an RNN's are "weight_ih_l0" and so on).
+  const unusedHeads = head ? [] : Object.keys(record).filter((key) => /(^|\.)weight$/.test(key))
+    .map((key) => key.slice(0, -"weight".length));
   try {
-    return rnn.forward(input);
+    const [output, hN] = rnn.forward(input);
+    return { output, hN, y: head?.forward(output), unusedHeads };
   } catch (error) {
     throw new CliError(t.forwardFailed((error as Error).message));
   }
 }
 
+/** The torch.nn.Linear stored under `prefix` ("<prefix>weight", "<prefix>bias"), fed by `rnn`. */
+function headOf(record: Record<string, Tensor>, prefix: string, rnn: RNN): Linear {
+  const weight = record[`${prefix}weight`], bias = record[`${prefix}bias`];
+  if (!(weight instanceof Tensor) || weight.shape.length !== 2) {
+    throw new Error(`no 2-D "${prefix}weight" for the head --head ${prefix}`);
+  }
+  const features = (rnn.bidirectional ? 2 : 1) * rnn.hiddenSize;
+  if (weight.shape[1] !== features) {
+    throw new Error(
+      `the head "${prefix}weight" ${shapeText(weight.shape)} takes ${weight.shape[1]} features, ` +
+        `but the RNN gives ${features}`,
+    );
+  }
+  const linear = new Linear({
+    inFeatures: features,
+    outFeatures: weight.shape[0],
+    bias: bias !== undefined,
+    simd: rnn.simd,
+  });
+  linear.loadStateDict(bias === undefined ? { weight } : { weight, bias });
+  return linear;
+}
+
 async function run({ t, json, values }: Context): Promise<void> {
-  const [output, hN] = await runModel(values, t);
+  requirePermissions(t, [values.weights as string, values.input as string], values.out as string);
+  const { output, hN, y, unusedHeads } = await runModel(values, t);
   const result = JSON.stringify({
     output: output.toArray(),
     h_n: hN.toArray(),
+    ...(y && { y: y.toArray() }),
     outputShape: output.shape,
     hNShape: hN.shape,
+    ...(y && { yShape: y.shape }),
   });
   const out = values.out as string | undefined;
+  if (unusedHeads.length) console.error(t.headIgnored(values.weights as string, unusedHeads));
   if (out === undefined) return print(result);
-  if (Deno.permissions.querySync({ name: "write", path: out }).state !== "granted") {
-    throw new CliError(t.needWrite(out));
-  }
   try {
     Deno.writeTextFileSync(out, result + "\n");
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needWrite(out));
     throw new CliError(t.cannotWrite(out, (error as Error).message));
   }
-  if (json) printJson({ out, outputShape: output.shape, hNShape: hN.shape });
-  else print(t.run.wrote(out, shapeText(output.shape), shapeText(hN.shape)));
+  const shapes = { outputShape: output.shape, hNShape: hN.shape, ...(y && { yShape: y.shape }) };
+  if (json) printJson({ out, ...shapes });
+  else print(t.run.wrote(out, [output, hN, y].filter((r) => r).map((r) => shapeText(r!.shape))));
 }
 
 async function check({ t, json, values }: Context): Promise<number> {
-  const [output, hN] = await runModel(values, t);
   const path = values.expected as string;
+  requirePermissions(t, [values.weights as string, values.input as string, path]);
+  const { output, hN, y } = await runModel(values, t);
   const atol = (values.atol as number | undefined) ?? 1e-5;
   const bytes = readFile(path, t);
   let reference: Record<string, unknown>;
@@ -701,7 +784,9 @@ async function check({ t, json, values }: Context): Promise<number> {
   } catch (error) {
     throw new CliError(t.badExpected(path, (error as Error).message));
   }
-  const results = ([["output", output], ["h_n", hN]] as const).map(([name, ours]) => {
+  const compared: [string, Tensor][] = [["output", output], ["h_n", hN]];
+  if (y) compared.push(["y", y]);
+  const results = compared.map(([name, ours]) => {
     const value = reference?.[name];
     if (!Array.isArray(value)) throw new CliError(t.badExpected(path, t.missingKey(name)));
     let theirs: Tensor;
@@ -723,8 +808,9 @@ async function check({ t, json, values }: Context): Promise<number> {
     printJson({
       atol,
       ok,
-      output: { shape: results[0].shape, maxAbsError: results[0].maxAbsError },
-      h_n: { shape: results[1].shape, maxAbsError: results[1].maxAbsError },
+      ...Object.fromEntries(
+        results.map((r) => [r.name, { shape: r.shape, maxAbsError: r.maxAbsError }]),
+      ),
     });
   } else {
     for (const r of results) {
@@ -732,7 +818,7 @@ async function check({ t, json, values }: Context): Promise<number> {
         t.check.line(r.name, shapeText(r.shape), diffText(r.maxAbsError), r.ok, atolText(atol)),
       );
     }
-    if (ok) print(t.check.ok(atolText(atol)));
+    if (ok) print(t.check.ok(atolText(atol), y !== undefined));
   }
   if (ok) return 0;
   const failed = results.filter((r) => !r.ok).map((r) => r.name).join(", ");
@@ -801,6 +887,14 @@ function bench({ t, json, values }: Context): void {
 
 // ----------------------------------------------------------------------- main
 
+/** Prints a usage error with the usage line; the exit code 2. */
+function usageFailure(error: UsageError, t: Text): number {
+  console.error(t.error(error.message));
+  console.error(t.usage(USAGE[error.command ?? "all"]));
+  if (error.command) console.error(t.seeHelp(error.command));
+  return 2;
+}
+
 async function main(args: readonly string[]): Promise<number> {
   const t = TEXT[chooseLang(args)];
   const debug = args.includes("--debug");
@@ -809,24 +903,26 @@ async function main(args: readonly string[]): Promise<number> {
     parsed = parseArgs(args, t);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(t.error(error.message));
-    console.error(USAGE[error.command ?? "all"]);
-    if (error.command) console.error(t.seeHelp(error.command));
-    return 2;
+    // Asking for help gets it, whatever else is wrong with the line.
+    if (error.command && (args.includes("--help") || args.includes("-h"))) {
+      print(`${t.usage(USAGE[error.command])}\n\n${t.help[error.command]}`);
+      return 0;
+    }
+    return usageFailure(error, t);
   }
   const { command, topic, values } = parsed;
   if (command === undefined || command === "help") {
     if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) {
       console.error(t.error(t.unknownCommand(topic)));
-      console.error(USAGE.all);
+      console.error(t.usage(USAGE.all));
       return 2;
     }
     const about = topic as Command | undefined;
-    print(about ? `${USAGE[about]}\n\n${t.help[about]}` : t.overview);
+    print(about ? `${t.usage(USAGE[about])}\n\n${t.help[about]}` : t.overview);
     return 0;
   }
   if (values.help) {
-    print(`${USAGE[command]}\n\n${t.help[command]}`);
+    print(`${t.usage(USAGE[command])}\n\n${t.help[command]}`);
     return 0;
   }
   const context: Context = { t, json: values.json === true, values };
@@ -858,6 +954,7 @@ async function main(args: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
+    if (error instanceof UsageError) return usageFailure(error, t);
     if (debug && error instanceof Error) console.error(error.stack);
     const message = error instanceof Error ? error.message : String(error);
     console.error(t.error(message.replaceAll("\n", " ")));

@@ -203,6 +203,9 @@ Deno.test("cli usage errors exit 2 with a message and the usage line on stderr",
     ["batch", "--batch-first=yes"],
     ["params", "--layers", "0"],
     ["trace", "--input", "1,,2"],
+    ["trace", "--input", "0x10"],
+    ["batch", "--batch", "100000000"],
+    ["explore", "--seq-len", "2000000"],
     ["run", "--input", INPUT],
     ["check", "--weights", WEIGHTS, "--input", INPUT],
     ["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", REF, "--atol", "-1"],
@@ -225,6 +228,8 @@ Deno.test("cli --help of every command, and help <command>, print its usage and 
   const results = await Promise.all([
     ...commands.map((c) => cli([c, "--help"])),
     cli(["help", "trace"]),
+    cli(["example", "-h"]),
+    cli(["example", "--seed", "abc", "--help"]),
     cli(["--help"]),
     cli([]),
   ]);
@@ -236,7 +241,7 @@ Deno.test("cli --help of every command, and help <command>, print its usage and 
   assert.match(results.at(-1)!.stdout, /commands:/);
 });
 
-Deno.test("cli --lang ko explains in Korean; LANG counts only when env permission is granted", async () => {
+Deno.test("cli --lang ko explains in Korean; the locale counts only when env permission is granted", async () => {
   const lessons = [
     ["example", "--seed", "0"],
     ["explore", "--seq-len", "2,3", "--hidden", "2"],
@@ -246,11 +251,14 @@ Deno.test("cli --lang ko explains in Korean; LANG counts only when env permissio
     ["bench", "--workload", "W0"],
     ["example", "--help"],
   ];
-  const [withLang, usage, fromEnv, withoutPermission] = await Promise.all([
+  const locale = ["--allow-env=LC_ALL,LC_MESSAGES,LANG"];
+  const [withLang, usage, fromEnv, withoutPermission, lcAll, lcAllFirst] = await Promise.all([
     Promise.all(lessons.map((args) => cli([...args, "--lang", "ko"]))),
     cli(["explore", "--lang=ko", "--seq-len", "x"]),
     cli(["batch"], { permissions: ["--allow-env=LANG"], env: { LANG: "ko_KR.UTF-8" } }),
     cli(["batch"], { env: { LANG: "ko_KR.UTF-8" } }),
+    cli(["batch"], { permissions: locale, env: { LC_ALL: "ko_KR.UTF-8", LANG: "C" } }),
+    cli(["batch"], { permissions: locale, env: { LC_ALL: "C", LANG: "ko_KR.UTF-8" } }),
   ]);
   withLang.forEach((result, i) => {
     assert.match(ok(result, lessons[i].join(" ")).stdout, HANGUL, lessons[i].join(" "));
@@ -261,6 +269,9 @@ Deno.test("cli --lang ko explains in Korean; LANG counts only when env permissio
   assert.match(usage.stderr, /^오류: /);
   assert.match(ok(fromEnv, "LANG=ko").stdout, HANGUL);
   assert.doesNotMatch(ok(withoutPermission, "LANG=ko without env").stdout, HANGUL);
+  // As POSIX: LC_ALL over LC_MESSAGES over LANG.
+  assert.match(ok(lcAll, "LC_ALL=ko").stdout, HANGUL);
+  assert.doesNotMatch(ok(lcAllFirst, "LC_ALL=C, LANG=ko").stdout, HANGUL);
 });
 
 Deno.test("cli runtime errors exit 1 with one line on stderr; --debug adds the stack", async () => {
@@ -304,6 +315,27 @@ Deno.test("cli run reads a safetensors model and a .json, .npy or stdin input, g
   assert.ok(worstError(flat(result.h_n), expected.hN.data).error <= 1e-5);
   assert.deepEqual(json(fromNpy, "run npy"), result);
   assert.deepEqual(json(fromStdin, "run stdin"), result);
+  // The file also holds an nn.Linear head "fc.", which run says it leaves out.
+  assert.match(fromJson.stderr, /^note: .* also holds fc\.weight; add --head fc\. /);
+});
+
+Deno.test("cli run and check --head apply the file's nn.Linear head as torch does", async () => {
+  const args = ["--weights", WEIGHTS, "--input", INPUT, "--batch-first", "--head", "fc."];
+  const read = { permissions: [READ] };
+  const [ran, checked, wrongHead] = await Promise.all([
+    cli(["run", ...args], read),
+    cli(["check", ...args, "--expected", REF, "--json"], read),
+    cli(["run", ...args.slice(0, -1), "rnn."], read),
+  ]);
+  const torch = JSON.parse(Deno.readTextFileSync(new URL(REF, ROOT)));
+  const result = json(ran, "run --head");
+  assert.deepEqual(result.yShape, [2, 4, 2]);
+  assert.ok(worstError(flat(result.y), flat(torch.y)).error <= 1e-5);
+  assert.equal(ran.stderr, "");
+  const report = json(checked, "check --head");
+  assert.equal(report.ok, true);
+  assert.ok(report.y.maxAbsError <= 1e-5, `y error ${report.y.maxAbsError}`);
+  runtimeError(wrongHead, "--head rnn.", /no 2-D "rnn\.weight" for the head/);
 });
 
 Deno.test("cli run without read permission says which --allow-read to add, and --out needs --allow-write", async () => {
@@ -316,7 +348,8 @@ Deno.test("cli run without read permission says which --allow-read to add, and -
       cli([...args, "--out", out], { permissions: [READ] }),
       cli([...args, "--out", out, "--json"], { permissions: [READ, `--allow-write=${out}`] }),
     ]);
-    runtimeError(noRead, "no read", /^error: cannot read .*: run with --allow-read=/);
+    // One message names every file to allow.
+    runtimeError(noRead, "no read", /: run with --allow-read=\S+safetensors,\S+input\.json$/);
     assert.equal(noRead.stdout, "");
     runtimeError(noWrite, "no write", /^error: cannot write .*: run with --allow-write=/);
     assert.deepEqual(json(written, "run --out").outputShape, expected.output.shape);
