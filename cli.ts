@@ -617,17 +617,20 @@ function trace({ t, json, values }: Context): void {
 
 // ------------------------------------------------------------- run and check
 
-/** A file the user named; without read permission, the one-line hint (never a prompt). */
 const granted = (name: "read" | "write", path: string): boolean =>
   Deno.permissions.querySync({ name, path }).state === "granted";
 
-/** Fails at once, naming every file that is missing its permission in one flag. */
+/**
+ * Fails at once without a permission, never prompting: one line naming every
+ * file the user named that lacks it, and the flag to add.
+ */
 function requirePermissions(t: Text, read: readonly string[], write?: string): void {
   const unreadable = [...new Set(read.filter((path) => path !== "-" && !granted("read", path)))];
   if (unreadable.length) throw new CliError(t.needRead(unreadable.join(",")));
   if (write !== undefined && !granted("write", write)) throw new CliError(t.needWrite(write));
 }
 
+/** A file the user named, or a one-line CliError. */
 function readFile(path: string, t: Text): Uint8Array {
   requirePermissions(t, [path]);
   try {
@@ -692,17 +695,12 @@ interface ModelResults {
 
 async function runModel(values: Values, t: Text): Promise<ModelResults> {
   const weights = values.weights as string;
-  const record = (() => {
-    try {
-      return loadSafetensors(readFile(weights, t));
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      throw new CliError(t.badWeights(weights, (error as Error).message));
-    }
-  })();
+  const bytes = readFile(weights, t);
+  let record: Record<string, Tensor>;
   let rnn: RNN;
   let head: Linear | undefined;
   try {
+    record = loadSafetensors(bytes);
     rnn = RNN.fromStateDict(record, {
       batchFirst: values["batch-first"] as boolean | undefined,
       nonlinearity: values.nonlinearity as Nonlinearity | undefined,
