@@ -383,7 +383,7 @@ export class RnnKernel {
       this.#run(both);
     }
     const start = this.#regions.output / 4;
-    both.set(this.#kernel.f32.subarray(start, start + both.length));
+    copyFloats(both, 0, this.#kernel.f32, start, both.length);
     return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
   }
 
@@ -396,9 +396,9 @@ export class RnnKernel {
   ): void {
     const { f32, i32 } = this.#kernel;
     const regions = this.#regions;
-    f32.set(input, regions.input / 4);
-    if (h0) f32.set(h0, regions.h0 / 4);
-    else f32.fill(0, regions.h0 / 4, regions.h0 / 4 + stateLength);
+    copyFloats(f32, regions.input / 4, input, 0, input.length);
+    if (h0) copyFloats(f32, regions.h0 / 4, h0, 0, stateLength);
+    else zeroFloats(f32, regions.h0 / 4, stateLength);
     if (lengths) i32.set(lengths, regions.lengths / 4);
     i32[this.#plan / 4 + PLAN.lengths] = lengths ? regions.lengths : 0;
   }
@@ -543,6 +543,31 @@ export class LinearKernel {
     );
     return kernel.f32.slice(yStart / 4, yStart / 4 + rows * this.#outFeatures);
   }
+}
+
+// Up to this many floats, a loop copies or zeroes several times faster than set() (with
+// the subarray it needs) or fill(): about 0.1 µs of the lecture example's 0.9 µs call.
+const SMALL_COPY = 32;
+
+// dst[to..to+n) = src[from..from+n).
+function copyFloats(
+  dst: Float32Array,
+  to: number,
+  src: Float32Array,
+  from: number,
+  n: number,
+): void {
+  if (n > SMALL_COPY) {
+    dst.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), to);
+  } else {
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+  }
+}
+
+// dst[from..from+n) = 0.
+function zeroFloats(dst: Float32Array, from: number, n: number): void {
+  if (n > SMALL_COPY) dst.fill(0, from, from + n);
+  else for (let i = from; i < from + n; i++) dst[i] = 0;
 }
 
 // Writes one zero per 4 KiB of a fresh array, so that the OS maps its pages now.
