@@ -24,7 +24,12 @@ export {
 } from "./rnn.ts";
 export type { KernelFlavor } from "./_kernels.ts";
 export { Linear, type LinearOptions } from "./linear.ts";
-export { type ModelPrefixes, RNNModel, type RNNModelOptions } from "./rnn_model.ts";
+export {
+  type ModelFromStateDictOptions,
+  type ModelPrefixes,
+  RNNModel,
+  type RNNModelOptions,
+} from "./rnn_model.ts";
 export { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from "./safetensors.ts";
 export {
   defaultGenerator,

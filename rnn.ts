@@ -271,64 +271,15 @@ export class RNN {
    * ```
    */
   static fromStateDict(record: Record<string, Tensor>, options: FromStateDictOptions = {}): RNN {
-    if (typeof record !== "object" || record === null) {
-      throw new TypeError(
-        `fromStateDict expects a record of name to Tensor: got ${describe(record)}`,
-      );
-    }
-    let prefix = options.prefix;
-    if (prefix === undefined) {
-      const candidates = Object.keys(record).filter((key) => key.endsWith("weight_ih_l0"));
-      if (candidates.length !== 1) {
-        throw new Error(
-          `fromStateDict: expected exactly one key ending in "weight_ih_l0", got ${candidates.length} (${
-            candidates.map((k) => `"${k}"`).join(", ") || "none"
-          }); pass options.prefix`,
-        );
-      }
-      prefix = candidates[0].slice(0, -"weight_ih_l0".length);
-    }
-    // The RNN's own keys: the prefix, then a name torch gives RNN parameters.
-    const own: Record<string, Tensor> = {};
-    for (const [key, value] of Object.entries(record)) {
-      if (key.startsWith(prefix) && RNN_PARAMETER_NAME.test(key.slice(prefix.length))) {
-        own[key] = value;
-      }
-    }
-    const shapeOf = (name: string): readonly number[] => {
-      const value = own[prefix + name];
-      if (value === undefined) {
-        const found = Object.keys(record).filter((key) => key.endsWith(name))
-          .map((key) => `"${key.slice(0, -name.length)}"`);
-        throw new Error(
-          `fromStateDict: no "${prefix + name}" in the record; ${
-            found.length
-              ? `RNN weights are under the prefix ${found.join(", ")}`
-              : "it holds no RNN"
-          }`,
-        );
-      }
-      if (!(value instanceof Tensor) || value.shape.length !== 2) {
-        throw new Error(
-          `fromStateDict: "${prefix + name}" must be a 2-D Tensor: got ${describe(value)}`,
-        );
-      }
-      return value.shape;
-    };
-    let numLayers = 0;
-    while (Object.hasOwn(own, `${prefix}weight_ih_l${numLayers}`)) numLayers++;
+    const found = findRNN(record, options.prefix);
     const model = new RNN({
-      inputSize: shapeOf("weight_ih_l0")[1],
-      hiddenSize: shapeOf("weight_hh_l0")[0],
-      numLayers,
-      bias: Object.hasOwn(own, `${prefix}bias_ih_l0`),
-      bidirectional: Object.hasOwn(own, `${prefix}weight_ih_l0_reverse`),
+      ...found.sizes,
       nonlinearity: options.nonlinearity,
       batchFirst: options.batchFirst,
       simd: options.simd,
       threads: options.threads,
     });
-    model.loadStateDict(own, prefix);
+    model.loadStateDict(found.own, found.prefix);
     return model;
   }
 
@@ -434,7 +385,9 @@ export class RNN {
       }
       if (!sameShape(h0.shape, stateShape)) {
         throw new RangeError(
-          `${h0Name} must have the hidden size [${stateShape}] (D·numLayers, N, H): got [${h0.shape}]`,
+          `${h0Name} must have the hidden size [${stateShape}] (D·numLayers, ${
+            batched ? "N, " : ""
+          }H): got [${h0.shape}]`,
         );
       }
     }
@@ -581,6 +534,75 @@ export function kernelWeights(
 }
 
 const RNN_PARAMETER_NAME = /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/;
+
+/** The RNN a trained state_dict holds: its sizes, key prefix and own keys. */
+export interface FoundRNN {
+  /** inputSize, hiddenSize, numLayers, bias and bidirectional, from names and shapes. */
+  sizes: Pick<RNNOptions, "inputSize" | "hiddenSize" | "numLayers" | "bias" | "bidirectional">;
+  /** The prefix of its keys, e.g. "rnn.". */
+  prefix: string;
+  /** Its keys: the prefix, then a name torch gives RNN parameters; others are left out. */
+  own: Record<string, Tensor>;
+}
+
+/**
+ * Finds the RNN in a trained state_dict (see `RNN.fromStateDict`): under
+ * `prefix`, or the prefix of the one key that ends in "weight_ih_l0".
+ */
+export function findRNN(record: Record<string, Tensor>, prefix?: string): FoundRNN {
+  if (typeof record !== "object" || record === null) {
+    throw new TypeError(
+      `fromStateDict expects a record of name to Tensor: got ${describe(record)}`,
+    );
+  }
+  if (prefix === undefined) {
+    const candidates = Object.keys(record).filter((key) => key.endsWith("weight_ih_l0"));
+    if (candidates.length !== 1) {
+      throw new Error(
+        `fromStateDict: expected exactly one key ending in "weight_ih_l0", got ${candidates.length} (${
+          candidates.map((k) => `"${k}"`).join(", ") || "none"
+        }); pass options.prefix`,
+      );
+    }
+    prefix = candidates[0].slice(0, -"weight_ih_l0".length);
+  }
+  const own: Record<string, Tensor> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key.startsWith(prefix) && RNN_PARAMETER_NAME.test(key.slice(prefix.length))) {
+      own[key] = value;
+    }
+  }
+  const shapeOf = (name: string): readonly number[] => {
+    const key = prefix + name, value = own[key];
+    if (value === undefined) {
+      // Say where an RNN's weights are when the prefix names none.
+      const elsewhere = prefix && !Object.hasOwn(own, `${prefix}weight_ih_l0`)
+        ? Object.keys(record).filter((k) => k.endsWith(name)).map((k) =>
+          `"${k.slice(0, -name.length)}"`
+        )
+        : [];
+      throw new Error(
+        `fromStateDict: no "${key}" in the record${
+          elsewhere.length ? `; RNN weights are under the prefix ${elsewhere.join(", ")}` : ""
+        }`,
+      );
+    }
+    if (!(value instanceof Tensor) || value.shape.length !== 2) {
+      throw new Error(`fromStateDict: "${key}" must be a 2-D Tensor: got ${describe(value)}`);
+    }
+    return value.shape;
+  };
+  let numLayers = 0;
+  while (Object.hasOwn(own, `${prefix}weight_ih_l${numLayers}`)) numLayers++;
+  const sizes = {
+    inputSize: shapeOf("weight_ih_l0")[1],
+    hiddenSize: shapeOf("weight_hh_l0")[0],
+    numLayers,
+    bias: Object.hasOwn(own, `${prefix}bias_ih_l0`),
+    bidirectional: Object.hasOwn(own, `${prefix}weight_ih_l0_reverse`),
+  };
+  return { sizes, prefix, own };
+}
 
 /** Options of `RNN.fromStateDict`: what a state_dict cannot tell. */
 export interface FromStateDictOptions {

@@ -6,8 +6,14 @@
  */
 import { describe } from "./_describe.ts";
 import { Linear } from "./linear.ts";
-import { type ForwardOptions, RNN, type RNNOptions } from "./rnn.ts";
-import type { Tensor } from "./tensor.ts";
+import {
+  findRNN,
+  type ForwardOptions,
+  type FromStateDictOptions,
+  RNN,
+  type RNNOptions,
+} from "./rnn.ts";
+import { Tensor } from "./tensor.ts";
 
 /** Options of `new RNNModel`: the RNN's, and the head's output size. */
 export interface RNNModelOptions {
@@ -23,6 +29,12 @@ export interface ModelPrefixes {
   rnn?: string;
   /** Default "fc.". */
   head?: string;
+}
+
+/** Options of `RNNModel.fromStateDict`: those of `RNN.fromStateDict`, with both prefixes. */
+export interface ModelFromStateDictOptions extends Omit<FromStateDictOptions, "prefix"> {
+  /** The RNN's prefix (found from the keys when absent) and the head's (default "fc."). */
+  prefixes?: ModelPrefixes;
 }
 
 /**
@@ -63,6 +75,48 @@ export class RNNModel {
       generator: options.rnn.generator,
       simd: this.rnn.simd,
     });
+  }
+
+  /**
+   * A model built from a trained torch `Model`'s state_dict: the RNN as
+   * `RNN.fromStateDict` finds it, and the head from "<head prefix>weight"
+   * (outFeatures × D·H) and "<head prefix>bias" when present. Other keys are
+   * ignored.
+   *
+   * @example
+   * ```ts
+   * import { RNNModel } from "./mod.ts";
+   * const trained = new RNNModel({ rnn: { inputSize: 3, hiddenSize: 4 }, head: { outFeatures: 2 } });
+   * const model = RNNModel.fromStateDict(trained.stateDict());
+   * console.log(model.rnn.hiddenSize, model.head.outFeatures); // 4 2
+   * ```
+   */
+  static fromStateDict(
+    record: Record<string, Tensor>,
+    options: ModelFromStateDictOptions = {},
+  ): RNNModel {
+    const { prefixes = {}, ...rnnOptions } = options;
+    const found = findRNN(record, prefixes.rnn);
+    const head = prefixes.head ?? "fc.";
+    const weight = record[`${head}weight`];
+    if (weight === undefined) {
+      throw new Error(`fromStateDict: no "${head}weight" in the record for the head`);
+    }
+    if (!(weight instanceof Tensor) || weight.shape.length !== 2) {
+      throw new Error(
+        `fromStateDict: the head's "${head}weight" must be a 2-D Tensor: got ${describe(weight)}`,
+      );
+    }
+    const bias = Object.hasOwn(record, `${head}bias`);
+    const model = new RNNModel({
+      rnn: { ...found.sizes, ...rnnOptions },
+      head: { outFeatures: weight.shape[0], bias },
+    });
+    model.rnn.loadStateDict(found.own, found.prefix);
+    const headRecord = { [`${head}weight`]: weight };
+    if (bias) headRecord[`${head}bias`] = record[`${head}bias`];
+    model.head.loadStateDict(headRecord, head);
+    return model;
   }
 
   /**

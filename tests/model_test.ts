@@ -35,17 +35,40 @@ for (
 ) {
   Deno.test(`RNNModel.forward() matches a torch Model(rnn, fc) for ${name}`, () => {
     const fixture = read(name);
-    const model = new RNNModel(fixture.options);
-    model.loadStateDict(records(fixture.stateDict));
-    const [y, hN] = model.forward(
-      toTensor(fixture.input),
-      fixture.h0 ? toTensor(fixture.h0) : undefined,
+    const built = new RNNModel(fixture.options);
+    built.loadStateDict(records(fixture.stateDict));
+    // The same model with its sizes read from the state_dict (an extra key is ignored).
+    const { nonlinearity, batchFirst } = fixture.options.rnn;
+    const found = RNNModel.fromStateDict(
+      { ...records(fixture.stateDict), "embedding.weight": Tensor.zeros([3, 2]) },
+      { nonlinearity, batchFirst },
     );
-    assertAllClose(y, fixture.output, { rtol: 1e-5, label: "y" });
-    assertAllClose(hN, fixture.hN, { rtol: 1e-5, label: "hN" });
-    assert.deepEqual(Object.keys(model.stateDict()), Object.keys(fixture.stateDict));
+    for (const [label, model] of [["loadStateDict", built], ["fromStateDict", found]] as const) {
+      const [y, hN] = model.forward(
+        toTensor(fixture.input),
+        fixture.h0 ? toTensor(fixture.h0) : undefined,
+      );
+      assertAllClose(y, fixture.output, { rtol: 1e-5, label: `${label} y` });
+      assertAllClose(hN, fixture.hN, { rtol: 1e-5, label: `${label} hN` });
+      assert.deepEqual(Object.keys(model.stateDict()), Object.keys(fixture.stateDict));
+    }
   });
 }
+
+Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or bad head", () => {
+  const fixture = read("model-bidir-2-layers");
+  const renamed = Object.fromEntries(
+    Object.entries(records(fixture.stateDict)).map(([k, v]) => [k.replace(/^fc\./, "out."), v]),
+  );
+  const model = RNNModel.fromStateDict(renamed, { prefixes: { head: "out." } });
+  assert.equal(model.head.outFeatures, fixture.options.head.outFeatures);
+  assert.throws(() => RNNModel.fromStateDict(renamed), /no "fc.weight" in the record for the head/);
+  const wrong = { ...renamed, "out.weight": Tensor.zeros([2, 3]) };
+  assert.throws(
+    () => RNNModel.fromStateDict(wrong, { prefixes: { head: "out." } }),
+    /size mismatch for out.weight/,
+  );
+});
 
 Deno.test("RNNModel.loadStateDict() takes custom prefixes and is all-or-nothing", () => {
   const fixture = read("model-bidir-2-layers");
