@@ -47,6 +47,14 @@ export const USAGE: Record<Command | "all", string> = {
 
 const py = (b: boolean): string => (b ? "True" : "False");
 
+// The flags that grant reading and writing the given files.
+const permissionFlags = (read: readonly string[], write: readonly string[]): string =>
+  [
+    read.length ? `--allow-read=${read.join(",")}` : "",
+    write.length ? `--allow-write=${write.join(",")}` : "",
+  ]
+    .filter(Boolean).join(" ");
+
 // Sequence n of the batch command, [1+n, 2+n, …, L+n], written out when short.
 const sequenceText = (l: number): string =>
   `[${
@@ -128,10 +136,10 @@ commands:
   help      this text; "help <command>" for one command
 
 options of every command:
-  --lang en|ko   language of the explanations (default: LANG if env permission is
-                 already granted, else English)
+  --lang en|ko   language of the explanations (default: the locale, LC_ALL,
+                 LC_MESSAGES or LANG, if env permission is granted, else English)
   --json         machine-readable output (JSON on stdout)
-  --help         the command's options
+  --help, -h     the command's options
   --debug        a stack trace with errors
 
 No permission is needed, except --allow-read for the files given to run and check
@@ -208,9 +216,10 @@ Exits with 1 when an error is larger than the tolerance.
   noValue: (option: string): string => `${option} takes no value`,
   missingOption: (option: string): string => `${option} is required`,
   unexpected: (arg: string): string => `unexpected argument "${arg}"`,
-  tooLarge: (what: string, numbers: number, max: number): string =>
-    `${what} makes an input of ${numbers} numbers; this lesson takes at most ${max} ` +
-    `(run takes any size)`,
+  tooLarge: (what: "input" | "parameters", options: string, numbers: number, max: number): string =>
+    `${options}: ${
+      what === "input" ? `an input of ${numbers} numbers` : `${numbers} parameters`
+    }, more than the ${max} this lesson takes (run takes any size)`,
   badInt: (option: string, value: string): string =>
     `${option} must be a positive integer: got "${value}"`,
   badInts: (option: string, value: string): string =>
@@ -223,9 +232,13 @@ Exits with 1 when an error is larger than the tolerance.
     `${option} must be an integer from -2^63 to 2^64 - 1, as torch.manual_seed takes: got "${value}"`,
   badChoice: (option: string, value: string, choices: readonly string[]): string =>
     `${option} must be one of ${choices.join(", ")}: got "${value}"`,
-  needRead: (paths: string): string =>
-    `cannot read ${paths.replaceAll(",", ", ")}: run with --allow-read=${paths}`,
-  needWrite: (path: string): string => `cannot write ${path}: run with --allow-write=${path}`,
+  needPermissions: (read: readonly string[], write: readonly string[]): string =>
+    `cannot ${
+      [
+        read.length ? `read ${read.join(", ")}` : "",
+        write.length ? `write ${write.join(", ")}` : "",
+      ].filter(Boolean).join(" or ")
+    }: run with ${permissionFlags(read, write)}`,
   notFound: (path: string): string => `cannot read ${path}: no such file`,
   cannotRead: (path: string, message: string): string => `cannot read ${path}: ${message}`,
   cannotWrite: (path: string, message: string): string => `cannot write ${path}: ${message}`,
@@ -365,10 +378,8 @@ Exits with 1 when an error is larger than the tolerance.
     python: "In PyTorch:",
   },
   run: {
-    wrote: (path: string, shapes: string[]): string =>
-      `wrote output ${shapes[0]}, h_n ${shapes[1]}${
-        shapes[2] ? ` and the head's y ${shapes[2]}` : ""
-      } to ${path}`,
+    wrote: (path: string, output: string, hN: string, y?: string): string =>
+      `wrote output ${output}, h_n ${hN}${y ? ` and the head's y ${y}` : ""} to ${path}`,
   },
   check: {
     line: (name: string, shape: string, error: string, ok: boolean, atol: string): string =>
@@ -425,9 +436,10 @@ const ko: Text = {
   help      이 도움말; 명령 하나는 "help <명령>"
 
 모든 명령의 옵션:
-  --lang en|ko   설명에 쓸 언어 (기본값: env 권한이 이미 있으면 LANG, 없으면 영어)
+  --lang en|ko   설명에 쓸 언어 (기본값: env 권한이 있으면 로캘(LC_ALL, LC_MESSAGES,
+                 LANG), 없으면 영어)
   --json         기계가 읽을 출력 (표준 출력에 JSON)
-  --help         명령의 옵션
+  --help, -h     명령의 옵션
   --debug        오류와 함께 스택 트레이스 출력
 
 권한은 필요 없습니다. 다만 run과 check에 주는 파일은 --allow-read가,
@@ -501,8 +513,9 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   missingValue: (option) => `${option}에 값이 필요합니다`,
   noValue: (option) => `${option}은(는) 값을 받지 않습니다`,
   missingOption: (option) => `${option}이(가) 필요합니다`,
-  tooLarge: (what, numbers, max) =>
-    `${what}: 입력 숫자 ${numbers}개는 이 실습에 너무 많습니다. 최대 ${max}개 (run은 크기 제한 없음)`,
+  tooLarge: (what, options, numbers, max) =>
+    `${options}: ${what === "input" ? "입력 숫자" : "파라미터"} ${numbers}개는 이 실습에 너무 ` +
+    `많습니다. 최대 ${max}개 (run은 크기 제한 없음)`,
   unexpected: (arg) => `예상하지 못한 인자 "${arg}"`,
   badInt: (option, value) => `${option}은(는) 양의 정수여야 합니다: "${value}"을(를) 받음`,
   badInts: (option, value) =>
@@ -514,11 +527,10 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
     `${option}은(는) torch.manual_seed처럼 -2^63부터 2^64 - 1까지의 정수여야 합니다: "${value}"을(를) 받음`,
   badChoice: (option, value, choices) =>
     `${option}은(는) ${choices.join(", ")} 중 하나여야 합니다: "${value}"을(를) 받음`,
-  needRead: (paths) =>
-    `${
-      paths.replaceAll(",", ", ")
-    }을(를) 읽을 수 없습니다: --allow-read=${paths} 옵션을 붙여 실행하세요`,
-  needWrite: (path) => `${path}에 쓸 수 없습니다: --allow-write=${path} 옵션을 붙여 실행하세요`,
+  needPermissions: (read, write) =>
+    `${[...read, ...write].join(", ")}에 ${
+      read.length && write.length ? "읽고 쓸" : read.length ? "읽을" : "쓸"
+    } 권한이 없습니다: ${permissionFlags(read, write)} 옵션을 붙여 실행하세요`,
   notFound: (path) => `${path}을(를) 읽을 수 없습니다: 파일이 없습니다`,
   cannotRead: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
   cannotWrite: (path, message) => `${path}에 쓸 수 없습니다: ${message}`,
@@ -658,10 +670,8 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
     python: "PyTorch에서:",
   },
   run: {
-    wrote: (path, shapes) =>
-      `output ${shapes[0]}, h_n ${shapes[1]}${
-        shapes[2] ? `, 헤드의 y ${shapes[2]}` : ""
-      }을(를) ${path}에 썼습니다`,
+    wrote: (path, output, hN, y) =>
+      `output ${output}, h_n ${hN}${y ? `, 헤드의 y ${y}` : ""}을(를) ${path}에 썼습니다`,
   },
   check: {
     line: (name, shape, error, ok, atol) =>

@@ -25,7 +25,6 @@ import { maxAbsDifference } from "./_compare.ts";
 import {
   format,
   Generator,
-  Linear,
   loadSafetensors,
   type NestedArray,
   type Nonlinearity,
@@ -250,7 +249,7 @@ function chooseLang(args: readonly string[]): Lang {
   for (const variable of ["LC_ALL", "LC_MESSAGES", "LANG"]) {
     if (Deno.permissions.querySync({ name: "env", variable }).state !== "granted") continue;
     const locale = Deno.env.get(variable);
-    if (locale) return locale.toLowerCase().startsWith("ko") ? "ko" : "en";
+    if (locale) return /^ko([_.@]|$)/i.test(locale) ? "ko" : "en";
   }
   return "en";
 }
@@ -279,7 +278,7 @@ function values1d(value: Tensor): string {
   return format(new Tensor([value.size], value.data)).slice("tensor(".length, -1);
 }
 
-/** The largest |a_i - b_i|; equal values (also both NaN, or equal infinities) count 0. */
+/** The --seed value, or a fresh 32-bit seed (`drawn`) to print so the run can be repeated. */
 function seedOf(values: Values): { seed: bigint; drawn: boolean } {
   if (values.seed !== undefined) return { seed: values.seed as bigint, drawn: false };
   return { seed: BigInt(crypto.getRandomValues(new Uint32Array(1))[0]), drawn: true };
@@ -350,7 +349,9 @@ function explore({ t, json, values }: Context): void {
   const seqLens = [...new Set((values["seq-len"] as number[] | undefined) ?? [1, 3, 10])];
   const hiddens = [...new Set((values.hidden as number[] | undefined) ?? [2, 4, 8])];
   const inputSize = (values["input-size"] as number | undefined) ?? 1;
-  checkLessonSize("--seq-len × --input-size", Math.max(...seqLens) * inputSize, "explore", t);
+  const longest = Math.max(...seqLens), widest = Math.max(...hiddens);
+  checkLessonSize("input", "--seq-len × --input-size", longest * inputSize, "explore", t);
+  checkLessonSize("parameters", "--hidden", rnnParameters(inputSize, widest, 1, 1), "explore", t);
   const runs: { seqLen: number; hidden: number; output: Tensor; hN: Tensor; note: string }[] = [];
   const report = [];
   for (const hidden of hiddens) {
@@ -412,20 +413,34 @@ function explore({ t, json, values }: Context): void {
   print(pythonExplore(`${seed}`, inputSize));
 }
 
-// The most input numbers a lesson command builds (as nested arrays, then printed).
+// The most numbers a lesson command builds: inputs are nested arrays, then printed, and
+// parameters are drawn one by one. Beyond these a lesson would run for minutes or run
+// out of memory.
 const LESSON_MAX_INPUT = 1_000_000;
+const LESSON_MAX_PARAMETERS = 10_000_000;
 
-function checkLessonSize(what: string, numbers: number, command: Command, t: Text): void {
-  if (numbers > LESSON_MAX_INPUT) {
-    throw new UsageError(t.tooLarge(what, numbers, LESSON_MAX_INPUT), command);
-  }
+function checkLessonSize(
+  what: "input" | "parameters",
+  options: string,
+  numbers: number,
+  command: Command,
+  t: Text,
+): void {
+  const max = what === "input" ? LESSON_MAX_INPUT : LESSON_MAX_PARAMETERS;
+  if (numbers > max) throw new UsageError(t.tooLarge(what, options, numbers, max), command);
+}
+
+/** The parameter count of an nn.RNN: per direction, H·(inputs + H + 2) per layer. */
+function rnnParameters(inputSize: number, hidden: number, layers: number, directions: number) {
+  const later = (layers - 1) * (directions * hidden + hidden + 2);
+  return directions * hidden * (inputSize + hidden + 2 + later);
 }
 
 function batch({ t, json, values }: Context): void {
   const { seed, drawn } = seedOf(values);
   const n = (values.batch as number | undefined) ?? 4;
   const l = (values["seq-len"] as number | undefined) ?? 3;
-  checkLessonSize("--batch × --seq-len", n * l, "batch", t);
+  checkLessonSize("input", "--batch × --seq-len", n * l, "batch", t);
   const batchFirst = (values["batch-first"] as boolean | undefined) ?? true;
   const rnn = new RNN({ inputSize: 1, hiddenSize: 2, batchFirst, generator: new Generator(seed) });
   const h = rnn.hiddenSize;
@@ -495,6 +510,9 @@ function params({ t, json, values }: Context): void {
   const hidden = (values.hidden as number | undefined) ?? 2;
   const layers = (values.layers as number | undefined) ?? 1;
   const bidirectional = (values.bidirectional as boolean | undefined) ?? false;
+  const d = bidirectional ? 2 : 1;
+  const count = rnnParameters(inputSize, hidden, layers, d);
+  checkLessonSize("parameters", "--input-size, --hidden, --layers", count, "params", t);
   const rnn = new RNN({
     inputSize,
     hiddenSize: hidden,
@@ -511,7 +529,6 @@ function params({ t, json, values }: Context): void {
     return { name, p, role: t.params.role(key, Number(layer), reverse !== undefined) };
   });
   const total = named.reduce((sum, [, p]) => sum + p.size, 0);
-  const d = bidirectional ? 2 : 1;
   const formula = "D·(H·H_in + H·H + 2·H) + (num_layers−1)·D·(H·D·H + H·H + 2·H)";
   const numbers = `${d}·(${hidden}·${inputSize} + ${hidden}·${hidden} + 2·${hidden}) + ` +
     `${layers - 1}·${d}·(${hidden}·${d}·${hidden} + ${hidden}·${hidden} + 2·${hidden})`;
@@ -624,10 +641,18 @@ const granted = (name: "read" | "write", path: string): boolean =>
  * Fails at once without a permission, never prompting: one line naming every
  * file the user named that lacks it, and the flag to add.
  */
-function requirePermissions(t: Text, read: readonly string[], write?: string): void {
-  const unreadable = [...new Set(read.filter((path) => path !== "-" && !granted("read", path)))];
-  if (unreadable.length) throw new CliError(t.needRead(unreadable.join(",")));
-  if (write !== undefined && !granted("write", write)) throw new CliError(t.needWrite(write));
+function requirePermissions(t: Text, read: readonly string[], write: readonly string[] = []): void {
+  const unreadable = [...new Set(read.filter((path) => !granted("read", path)))];
+  const unwritable = write.filter((path) => !granted("write", path));
+  if (unreadable.length || unwritable.length) {
+    throw new CliError(t.needPermissions(unreadable, unwritable));
+  }
+}
+
+/** The files run and check read: the weights, the input unless it is stdin, and more. */
+function inputFiles(values: Values, ...more: string[]): string[] {
+  const input = values.input as string;
+  return [values.weights as string, ...(input === "-" ? [] : [input]), ...more];
 }
 
 /** A file the user named, or a one-line CliError. */
@@ -636,9 +661,9 @@ function readFile(path: string, t: Text): Uint8Array {
   try {
     return Deno.readFileSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needRead(path));
+    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needPermissions([path], []));
     if (error instanceof Deno.errors.NotFound) throw new CliError(t.notFound(path));
-    throw new CliError(t.cannotRead(path, (error as Error).message));
+    throw new CliError(t.cannotRead(path, (error as Error).message), { cause: error });
   }
 }
 
@@ -678,13 +703,14 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
       ? parseNpy(bytes, t)
       : tensor(JSON.parse(new TextDecoder().decode(bytes)) as NestedArray);
   } catch (error) {
-    throw new CliError(t.badInput(path, (error as Error).message));
+    throw new CliError(t.badInput(path, (error as Error).message), { cause: error });
   }
 }
 
 /**
  * A model's results: the RNN's output and h_n, with `--head` the head's y,
- * without it the prefixes of the torch.nn.Linear heads the file also holds.
+ * without it the prefixes of the torch.nn.Linear heads on that output that
+ * the file also holds.
  */
 interface ModelResults {
   output: Tensor;
@@ -697,91 +723,80 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
   const weights = values.weights as string;
   const bytes = readFile(weights, t);
   let record: Record<string, Tensor>;
-  let rnn: RNN;
-  let head: Linear | undefined;
+  let model: RNN | RNNModel;
   try {
     record = loadSafetensors(bytes);
-    rnn = RNN.fromStateDict(record, {
+    const options = {
       batchFirst: values["batch-first"] as boolean | undefined,
       nonlinearity: values.nonlinearity as Nonlinearity | undefined,
-      prefix: values.prefix as string | undefined,
-    });
-    if (values.head !== undefined) head = headOf(record, values.head as string, rnn);
+    };
+    const prefix = values.prefix as string | undefined, head = values.head as string | undefined;
+    model = head === undefined
+      ? RNN.fromStateDict(record, { ...options, prefix })
+      : RNNModel.fromStateDict(record, { ...options, prefixes: { rnn: prefix, head } });
   } catch (error) {
-    throw new CliError(t.badWeights(weights, (error as Error).message));
+    throw new CliError(t.badWeights(weights, (error as Error).message), { cause: error });
   }
   const input = await readInput(values.input as string, t);
-  // Keys "<prefix>weight" are torch.nn.Linear heads (an RNN's are "weight_ih_l0" and so on).
-  const unusedHeads = head ? [] : Object.keys(record).filter((key) => /(^|\.)weight$/.test(key))
-    .map((key) => key.slice(0, -"weight".length));
+  let output: Tensor, hN: Tensor, y: Tensor | undefined;
   try {
-    const [output, hN] = rnn.forward(input);
-    return { output, hN, y: head?.forward(output), unusedHeads };
+    if (model instanceof RNNModel) {
+      [output, hN] = model.rnn.forward(input);
+      y = model.head.forward(output);
+    } else {
+      [output, hN] = model.forward(input);
+    }
   } catch (error) {
-    throw new CliError(t.forwardFailed((error as Error).message));
+    throw new CliError(t.forwardFailed((error as Error).message), { cause: error });
   }
-}
-
-/** The torch.nn.Linear stored under `prefix` ("<prefix>weight", "<prefix>bias"), fed by `rnn`. */
-function headOf(record: Record<string, Tensor>, prefix: string, rnn: RNN): Linear {
-  const weight = record[`${prefix}weight`], bias = record[`${prefix}bias`];
-  if (!(weight instanceof Tensor) || weight.shape.length !== 2) {
-    throw new Error(`no 2-D "${prefix}weight" for the head --head ${prefix}`);
-  }
-  const features = (rnn.bidirectional ? 2 : 1) * rnn.hiddenSize;
-  if (weight.shape[1] !== features) {
-    throw new Error(
-      `the head "${prefix}weight" ${shapeText(weight.shape)} takes ${weight.shape[1]} features, ` +
-        `but the RNN gives ${features}`,
-    );
-  }
-  const linear = new Linear({
-    inFeatures: features,
-    outFeatures: weight.shape[0],
-    bias: bias !== undefined,
-    simd: rnn.simd,
-  });
-  linear.loadStateDict(bias === undefined ? { weight } : { weight, bias });
-  return linear;
+  // "<prefix>weight" keys that a torch.nn.Linear on the output would have.
+  const features = output.shape[output.shape.length - 1];
+  const unusedHeads = y
+    ? []
+    : Object.entries(record).filter(([key, value]) =>
+      /.\.weight$/.test(key) && value.shape.length === 2 && value.shape[1] === features
+    ).map(([key]) => key.slice(0, -"weight".length));
+  return { output, hN, y, unusedHeads };
 }
 
 async function run({ t, json, values }: Context): Promise<void> {
-  requirePermissions(t, [values.weights as string, values.input as string], values.out as string);
+  const out = values.out as string | undefined;
+  requirePermissions(t, inputFiles(values), out === undefined ? [] : [out]);
   const { output, hN, y, unusedHeads } = await runModel(values, t);
+  const shapes = { outputShape: output.shape, hNShape: hN.shape, ...(y && { yShape: y.shape }) };
   const result = JSON.stringify({
     output: output.toArray(),
     h_n: hN.toArray(),
     ...(y && { y: y.toArray() }),
-    outputShape: output.shape,
-    hNShape: hN.shape,
-    ...(y && { yShape: y.shape }),
+    ...shapes,
   });
-  const out = values.out as string | undefined;
   if (unusedHeads.length) console.error(t.headIgnored(values.weights as string, unusedHeads));
   if (out === undefined) return print(result);
   try {
     Deno.writeTextFileSync(out, result + "\n");
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needWrite(out));
-    throw new CliError(t.cannotWrite(out, (error as Error).message));
+    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needPermissions([], [out]));
+    throw new CliError(t.cannotWrite(out, (error as Error).message), { cause: error });
   }
-  const shapes = { outputShape: output.shape, hNShape: hN.shape, ...(y && { yShape: y.shape }) };
   if (json) printJson({ out, ...shapes });
-  else print(t.run.wrote(out, [output, hN, y].filter((r) => r).map((r) => shapeText(r!.shape))));
+  else {print(
+      t.run.wrote(out, shapeText(output.shape), shapeText(hN.shape), y && shapeText(y.shape)),
+    );}
 }
 
 async function check({ t, json, values }: Context): Promise<number> {
   const path = values.expected as string;
-  requirePermissions(t, [values.weights as string, values.input as string, path]);
-  const { output, hN, y } = await runModel(values, t);
-  const atol = (values.atol as number | undefined) ?? 1e-5;
-  const bytes = readFile(path, t);
+  requirePermissions(t, inputFiles(values, path));
+  // PyTorch's results first: a bad file fails before the model runs.
   let reference: Record<string, unknown>;
   try {
-    reference = JSON.parse(new TextDecoder().decode(bytes));
+    reference = JSON.parse(new TextDecoder().decode(readFile(path, t)));
   } catch (error) {
-    throw new CliError(t.badExpected(path, (error as Error).message));
+    if (error instanceof CliError) throw error;
+    throw new CliError(t.badExpected(path, (error as Error).message), { cause: error });
   }
+  const { output, hN, y } = await runModel(values, t);
+  const atol = (values.atol as number | undefined) ?? 1e-5;
   const compared: [string, Tensor][] = [["output", output], ["h_n", hN]];
   if (y) compared.push(["y", y]);
   const results = compared.map(([name, ours]) => {
@@ -791,7 +806,7 @@ async function check({ t, json, values }: Context): Promise<number> {
     try {
       theirs = tensor(value);
     } catch (error) {
-      throw new CliError(t.badExpected(path, (error as Error).message));
+      throw new CliError(t.badExpected(path, (error as Error).message), { cause: error });
     }
     if (shapeText(theirs.shape) !== shapeText(ours.shape)) {
       throw new CliError(
@@ -885,6 +900,12 @@ function bench({ t, json, values }: Context): void {
 
 // ----------------------------------------------------------------------- main
 
+/** Prints one command's usage line and options; the exit code 0. */
+function printHelp(t: Text, command: Command): number {
+  print(`${t.usage(USAGE[command])}\n\n${t.help[command]}`);
+  return 0;
+}
+
 /** Prints a usage error with the usage line; the exit code 2. */
 function usageFailure(error: UsageError, t: Text): number {
   console.error(t.error(error.message));
@@ -903,26 +924,20 @@ async function main(args: readonly string[]): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     // Asking for help gets it, whatever else is wrong with the line.
     if (error.command && (args.includes("--help") || args.includes("-h"))) {
-      print(`${t.usage(USAGE[error.command])}\n\n${t.help[error.command]}`);
-      return 0;
+      return printHelp(t, error.command);
     }
     return usageFailure(error, t);
   }
   const { command, topic, values } = parsed;
   if (command === undefined || command === "help") {
     if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) {
-      console.error(t.error(t.unknownCommand(topic)));
-      console.error(t.usage(USAGE.all));
-      return 2;
+      return usageFailure(new UsageError(t.unknownCommand(topic)), t);
     }
-    const about = topic as Command | undefined;
-    print(about ? `${t.usage(USAGE[about])}\n\n${t.help[about]}` : t.overview);
+    if (topic !== undefined) return printHelp(t, topic as Command);
+    print(t.overview);
     return 0;
   }
-  if (values.help) {
-    print(`${t.usage(USAGE[command])}\n\n${t.help[command]}`);
-    return 0;
-  }
+  if (values.help) return printHelp(t, command);
   const context: Context = { t, json: values.json === true, values };
   try {
     switch (command) {
@@ -953,7 +968,10 @@ async function main(args: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(error, t);
-    if (debug && error instanceof Error) console.error(error.stack);
+    // With --debug, the stack of what failed: for a CliError, that of the error it explains.
+    if (debug && error instanceof Error) {
+      console.error(error.cause instanceof Error ? error.cause.stack : error.stack);
+    }
     const message = error instanceof Error ? error.message : String(error);
     console.error(t.error(message.replaceAll("\n", " ")));
     return 1;
