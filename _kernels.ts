@@ -17,7 +17,7 @@ export type KernelFlavor = "relaxed" | "strict";
 export const THREADS_SUPPORTED: boolean = typeof Worker === "function" &&
   typeof SharedArrayBuffer === "function" && WebAssembly.validate(threadsStrictWasm);
 
-/** Activation codes, as assembly/activation.ts numbers them. */
+/** Activation codes, as assembly/activation.ts numbers them (ACT_* there; checked by a test). */
 export const ACTIVATION_CODES = { tanh: 1, relu: 2, sigmoid: 3 } as const;
 
 /** True when this engine runs the relaxed-SIMD build (V8 lowers relaxed_madd to an FMA). */
@@ -157,8 +157,13 @@ class KernelInstance {
   }
 }
 
-// Plan field indices, as assembly/rnn_forward.ts reads them (PLAN_* there).
-const PLAN = {
+/**
+ * Plan field indices (i32 words), as assembly/rnn_forward.ts reads them
+ * (PLAN_* there; tests/wasm_module_test.ts checks that the two agree).
+ * barrier, tickets and progress are two words wide; weights starts three
+ * words per (layer, direction).
+ */
+export const PLAN = {
   seqLen: 0,
   batch: 1,
   inputSize: 2,
@@ -530,7 +535,7 @@ export class LinearKernel {
     const yStart = align16(xStart + rows * this.#inFeatures * 4);
     const packing = align16(yStart + rows * this.#outFeatures * 4);
     kernel.reserve(packing + kernel.exports.packingBytes(this.#inFeatures, rows));
-    kernel.f32.set(x, xStart / 4);
+    copyFloats(kernel.f32, xStart / 4, x, 0, x.length);
     kernel.exports.linearForward(
       xStart,
       rows,
@@ -541,7 +546,9 @@ export class LinearKernel {
       yStart,
       packing,
     );
-    return kernel.f32.slice(yStart / 4, yStart / 4 + rows * this.#outFeatures);
+    const y = new Float32Array(rows * this.#outFeatures);
+    copyFloats(y, 0, kernel.f32, yStart / 4, y.length);
+    return y;
   }
 }
 

@@ -1,7 +1,7 @@
 // GENERATED FILE: DO NOT EDIT. Rebuild with `deno task build` (scripts/build.ts).
 // Compiler: AssemblyScript 0.28.20; options: {"runtime":"stub","optimizeLevel":3,"shrinkLevel":0,"converge":true,"noAssert":true,"use":["abort="],"enable":["simd"]}
-// Sources: assembly/*.ts and asconfig.json, sha256 294ebeb60ab96138631ab8af677f81fca1111a2cf388945117d1b30d595905b0
-// The bytes of both kernel builds, so that importing mod.ts needs no --allow-read or --allow-net.
+// Sources: assembly/*.ts and asconfig.json, sha256 b0c3f3dea35789897746b3a25f126b444ca1dab6505860b10da47223bd9aae0e
+// The bytes of every kernel build, so that importing mod.ts needs no --allow-read or --allow-net.
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));

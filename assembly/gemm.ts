@@ -16,7 +16,8 @@
 // packingBytes(k, m) bytes), so that one 16-byte load feeds four rows'
 // broadcasts through register shuffles. Deno runs WebAssembly without V8's
 // trap handler, so every load carries a bounds check: fewer loads per
-// multiply-add is what makes the tiles faster (about 15% here).
+// multiply-add is what makes the tiles faster (both kernels went from about 35
+// to 41–44 GFLOP/s).
 
 import { activate4, madd } from "./activation";
 import { claim, reportProgress } from "./sync";

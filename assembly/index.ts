@@ -1,4 +1,5 @@
-// The kernel module's exports: numbers in, numbers out, no imports.
+// The kernel module's exports: numbers in, numbers out; no imports but, in the
+// threads builds, the shared memory.
 
 import { ACT_IDENTITY } from "./activation";
 import { gemmPanels } from "./gemm";

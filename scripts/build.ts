@@ -87,7 +87,7 @@ export async function generateKernelModule(): Promise<string> {
     "// GENERATED FILE: DO NOT EDIT. Rebuild with `deno task build` (scripts/build.ts).",
     `// Compiler: AssemblyScript ${asc.version}; options: ${JSON.stringify(config.options)}`,
     `// Sources: assembly/*.ts and asconfig.json, sha256 ${await sourceHash()}`,
-    "// The bytes of both kernel builds, so that importing mod.ts needs no --allow-read or --allow-net.",
+    "// The bytes of every kernel build, so that importing mod.ts needs no --allow-read or --allow-net.",
     "",
     "function decodeBase64(text: string): Uint8Array<ArrayBuffer> {",
     "  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));",

@@ -11,6 +11,7 @@ import {
   threadsWasm,
 } from "../_kernels_wasm.generated.ts";
 import { GENERATED_PATH, generateKernelModule } from "../scripts/build.ts";
+import { ACTIVATION_CODES, PLAN } from "../_kernels.ts";
 
 const wabt = await initWabt();
 const FEATURES = { simd: true, relaxed_simd: true, threads: true };
@@ -119,4 +120,22 @@ Deno.test(`${GENERATED_PATH} is byte-identical to a fresh build of assembly/`, a
     committed === fresh,
     `${GENERATED_PATH} is stale: run \`deno task build\` and commit it`,
   );
+});
+
+Deno.test("the wrapper's plan fields and activation codes are those the kernels read", () => {
+  // `export const PLAN_SEQ_LEN: i32 = 0;` in AssemblyScript is `seqLen: 0` in _kernels.ts.
+  const constants = (file: string, prefix: string) => {
+    const text = Deno.readTextFileSync(new URL(`../assembly/${file}`, import.meta.url));
+    const pattern = new RegExp(`^export const ${prefix}_(\\w+): i32 = (\\d+);`, "gm");
+    return Object.fromEntries(
+      [...text.matchAll(pattern)].map(([, name, value]) => [
+        name.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+        Number(value),
+      ]),
+    );
+  };
+  assert.deepEqual(constants("rnn_forward.ts", "PLAN"), PLAN);
+  const { identity, ...codes } = constants("activation.ts", "ACT");
+  assert.equal(identity, 0);
+  assert.deepEqual(codes, ACTIVATION_CODES);
 });
