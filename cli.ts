@@ -684,11 +684,13 @@ function parseNpy(bytes: Uint8Array, t: Text): Tensor {
   if (descr !== "<f4") throw new Error(t.npyDtype(descr));
   if (fortran === "True") throw new Error(t.npyFortran);
   const shape = dims.split(",").filter((d) => d.trim() !== "").map(Number);
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + length;
-  if (bytes.length - offset !== data.length * 4) {
-    throw new Error(t.npySize(data.length * 4, bytes.length - offset));
+  // Checked before allocating: a corrupt header may claim any shape.
+  if (bytes.length - offset !== count * 4) {
+    throw new Error(t.npySize(count * 4, bytes.length - offset));
   }
+  const data = new Float32Array(count);
   for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(offset + 4 * i, true);
   return new Tensor(shape, data);
 }

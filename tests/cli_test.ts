@@ -322,6 +322,31 @@ Deno.test("cli run reads a safetensors model and a .json, .npy or stdin input, g
   assert.match(fromJson.stderr, /^note: .* also holds fc\.weight; add --head fc\. /);
 });
 
+Deno.test("cli run refuses a .npy whose header claims more data than it holds, before allocating", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000,), }";
+    const padded = header.padEnd(64 - 10 - 1) + "\n";
+    const bytes = new Uint8Array([0x93, ...new TextEncoder().encode("NUMPY"), 1, 0, 0, 0]);
+    new DataView(bytes.buffer).setUint16(8, padded.length, true);
+    const file = `${dir}/huge.npy`;
+    await Deno.writeFile(
+      file,
+      new Uint8Array([...bytes, ...new TextEncoder().encode(padded), 0, 0]),
+    );
+    const result = await cli(["run", "--weights", WEIGHTS, "--input", file], {
+      permissions: [`--allow-read=${FIXTURES},${dir}`],
+    });
+    runtimeError(
+      result,
+      "huge npy",
+      /the data has 2 bytes, the header's shape needs 400000000000$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("cli run and check --head apply the file's nn.Linear head as torch does", async () => {
   const args = ["--weights", WEIGHTS, "--input", INPUT, "--batch-first", "--head", "fc."];
   const read = { permissions: [READ] };
