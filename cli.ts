@@ -33,7 +33,7 @@ import {
   Tensor,
   tensor,
 } from "./mod.ts";
-import { flops, setUp, WORKLOADS } from "./bench/workloads.ts";
+import { quickTiming, WORKLOADS } from "./bench/workloads.ts";
 import {
   type Command,
   COMMANDS,
@@ -848,36 +848,16 @@ function bench({ t, json, values }: Context): void {
   const progress = Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
   const status = (text: string) => Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${text}`));
-  const results = [];
   let simd = "";
-  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
-    const { rnn, input } = setUp(workload);
-    simd = rnn.simd;
+  const results = WORKLOADS.filter((w) => names.includes(w.name)).map((workload) => {
     if (progress) status(t.bench.progress(workload.name, 0));
-    rnn.forward(input); // V8 optimises a WebAssembly function on its next call
-    let reps = 0, elapsed = 0, shown = 0;
-    const start = performance.now();
-    while (reps < 3 || (elapsed < 250 && reps < 10_000)) {
-      rnn.forward(input);
-      reps++;
-      elapsed = performance.now() - start;
-      if (progress && elapsed - shown > 100) {
-        status(t.bench.progress(workload.name, reps));
-        shown = elapsed;
-      }
-    }
-    const seconds = elapsed / 1000 / reps;
-    results.push({
-      name: workload.name,
-      batch: workload.batch,
-      seqLen: workload.seqLen,
-      options: workload.options,
-      reps,
-      msPerForward: seconds * 1000,
-      gflops: flops(workload) / seconds / 1e9,
-      stepsPerSecond: (workload.seqLen * workload.batch) / seconds,
+    const { simd: build, ...timing } = quickTiming(workload, (reps) => {
+      if (progress) status(t.bench.progress(workload.name, reps));
     });
-  }
+    simd = build;
+    const { name, batch, seqLen, options } = workload;
+    return { name, batch, seqLen, options, ...timing };
+  });
   if (progress) status("");
   if (json) return printJson({ simd, deno: Deno.version.deno, target: Deno.build.target, results });
   print(t.bench.header(simd, Deno.version.deno, Deno.build.target));

@@ -62,3 +62,47 @@ export function setUp(
   for (let i = 0; i < input.data.length; i++) input.data[i] = Math.sin(i * 0.37);
   return { rnn, input };
 }
+
+/** A quick timing of one workload: what `cli.ts bench` reports. */
+export interface QuickTiming {
+  /** The kernel build that ran. */
+  simd: string;
+  /** Forwards timed. */
+  reps: number;
+  msPerForward: number;
+  gflops: number;
+  /** Time steps of single sequences per second (L·N per forward). */
+  stepsPerSecond: number;
+}
+
+/**
+ * Times forwards of a workload for about `budgetMs` (at least 3, at most
+ * 10,000) after one untimed call, calling `progress(reps)` about every 100 ms.
+ */
+export function quickTiming(
+  workload: Workload,
+  progress: (reps: number) => void = () => {},
+  budgetMs = 250,
+): QuickTiming {
+  const { rnn, input } = setUp(workload);
+  rnn.forward(input); // V8 optimises a WebAssembly function on its next call
+  let reps = 0, elapsed = 0, shown = 0;
+  const start = performance.now();
+  while (reps < 3 || (elapsed < budgetMs && reps < 10_000)) {
+    rnn.forward(input);
+    reps++;
+    elapsed = performance.now() - start;
+    if (elapsed - shown > 100) {
+      progress(reps);
+      shown = elapsed;
+    }
+  }
+  const seconds = elapsed / 1000 / reps;
+  return {
+    simd: rnn.simd,
+    reps,
+    msPerForward: seconds * 1000,
+    gflops: flops(workload) / seconds / 1e9,
+    stepsPerSecond: (workload.seqLen * workload.batch) / seconds,
+  };
+}
