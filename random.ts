@@ -365,23 +365,6 @@ export function uniform_(
   return data;
 }
 
-function shapeSize(shape: unknown): number {
-  if (!Array.isArray(shape)) {
-    throw new TypeError(`shape must be an array of sizes: got ${describe(shape)}`);
-  }
-  let size = 1;
-  for (let i = 0; i < shape.length; i++) {
-    const n = shape[i];
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-      throw new RangeError(
-        `shape[${i}] must be a non-negative integer: got ${describe(n)}`,
-      );
-    }
-    size *= n;
-  }
-  return size;
-}
-
 /**
  * A tensor of uniform [0, 1) float32 values, the same stream as `torch.rand(shape)`.
  *
@@ -393,9 +376,9 @@ function shapeSize(shape: unknown): number {
  * ```
  */
 export function rand(shape: number[], generator: Generator = defaultGenerator): Tensor {
-  const data = new Float32Array(shapeSize(shape));
-  uniform_(data, 0, 1, generator);
-  return new Tensor(shape, data);
+  const t = Tensor.zeros(shape); // checks the shape before anything is drawn
+  uniform_(t.data, 0, 1, generator);
+  return t;
 }
 
 // -------------------------------------------------------------------- normal_
@@ -553,7 +536,7 @@ export function normal_(
  * ```
  */
 export function randn(shape: number[], generator: Generator = defaultGenerator): Tensor {
-  const data = new Float32Array(shapeSize(shape));
-  normal_(data, 0, 1, generator);
-  return new Tensor(shape, data);
+  const t = Tensor.zeros(shape); // checks the shape before anything is drawn
+  normal_(t.data, 0, 1, generator);
+  return t;
 }
