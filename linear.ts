@@ -8,7 +8,7 @@ import { DEFAULT_FLAVOR, type KernelFlavor, LinearKernel } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
 import { dataOf, flag, positiveInteger } from "./_options.ts";
-import { defaultGenerator, Generator, uniform_ } from "./random.ts";
+import { checkGenerator, defaultGenerator, type Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
 /** Options of `new Linear`, with torch.nn.Linear's names (camelCase) and defaults. */
@@ -61,9 +61,7 @@ export class Linear {
       );
     }
     const generator = options.generator ?? defaultGenerator;
-    if (!(generator instanceof Generator)) {
-      throw new TypeError(`generator must be a Generator: got ${describe(options.generator)}`);
-    }
+    checkGenerator(generator);
     const shapes: [string, number[]][] = [["weight", [this.outFeatures, this.inFeatures]]];
     if (this.bias) shapes.push(["bias", [this.outFeatures]]);
     this.#params = new ParameterStore("Linear", shapes);

@@ -311,7 +311,8 @@ function checkData(name: string, data: unknown): asserts data is Float32Array {
   }
 }
 
-function checkGenerator(generator: unknown): asserts generator is Generator {
+/** Throws a TypeError naming what was given when `generator` is not a Generator. */
+export function checkGenerator(generator: unknown): asserts generator is Generator {
   if (!(generator instanceof Generator)) {
     throw new TypeError(`generator must be a Generator: got ${describe(generator)}`);
   }

@@ -16,7 +16,7 @@ import {
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
 import { dataOf, flag, positiveInteger } from "./_options.ts";
-import { defaultGenerator, Generator, uniform_ } from "./random.ts";
+import { checkGenerator, defaultGenerator, type Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 import { frozenShape } from "./_shape.ts";
 
@@ -180,9 +180,7 @@ export class RNN {
     }
     const directions = this.bidirectional ? 2 : 1;
     const generator = options.generator ?? defaultGenerator;
-    if (!(generator instanceof Generator)) {
-      throw new TypeError(`generator must be a Generator: got ${describe(options.generator)}`);
-    }
+    checkGenerator(generator);
     // Refuse, before allocating, sizes whose parameters cannot fit twice in 4 GiB (the
     // kernel then checks the packed size, which pads H to whole panels).
     const count = parameterCount(this);
