@@ -27,8 +27,9 @@ export function dataOf(
   tensor: { shape: readonly number[]; data: Float32Array },
   name: string,
 ): Float32Array {
+  const shape = tensor.shape;
   let size = 1;
-  for (const dim of tensor.shape) size *= dim;
+  for (let axis = 0; axis < shape.length; axis++) size *= shape[axis];
   if (!(tensor.data instanceof Float32Array) || tensor.data.length !== size) {
     throw new RangeError(
       `${name}.data must hold the ${size} elements of shape [${tensor.shape}]: got ${

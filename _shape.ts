@@ -1,18 +1,42 @@
 // Tensor shapes frozen by this library. A Tensor shares these instead of copying
 // them: nobody can change them, whereas a caller's frozen array may still read
-// its elements through getters.
+// its elements through getters. Each is checked once, when it is frozen, and
+// its element count kept with it.
 
-const frozenHere = new WeakSet<readonly number[]>();
+import { describe } from "./_describe.ts";
 
-/** A frozen plain-array copy of `shape`, each element read once, that tensors may share. */
+const frozenHere = new WeakMap<readonly number[], number>();
+
+/**
+ * A frozen plain-array copy of `shape`, each element read once, that tensors
+ * may share; throws a RangeError naming the first axis that is not a
+ * non-negative integer, or a size no Float32Array can hold.
+ */
 export function frozenShape(shape: readonly number[]): readonly number[] {
   const copy: number[] = [];
   for (let axis = 0; axis < shape.length; axis++) copy.push(shape[axis]);
-  frozenHere.add(Object.freeze(copy));
+  frozenHere.set(Object.freeze(copy), checkShape(copy));
   return copy;
 }
 
-/** Whether `shape` came from frozenShape, so that a tensor may share it. */
-export function isFrozenHere(shape: readonly number[]): boolean {
-  return frozenHere.has(shape);
+/** The element count of a shape from frozenShape; undefined for any other array. */
+export function frozenSize(shape: readonly number[]): number | undefined {
+  return frozenHere.get(shape);
+}
+
+function checkShape(shape: readonly number[]): number {
+  let size = 1;
+  for (let axis = 0; axis < shape.length; axis++) {
+    const dim = shape[axis];
+    if (typeof dim !== "number" || !Number.isInteger(dim) || dim < 0) {
+      throw new RangeError(`shape[${axis}] must be a non-negative integer: got ${describe(dim)}`);
+    }
+    size *= dim;
+  }
+  if (size > 2 ** 32) {
+    throw new RangeError(
+      `shape [${shape.join(", ")}] has ${size} elements, more than a Float32Array can hold`,
+    );
+  }
+  return size;
 }

@@ -5,7 +5,7 @@
  */
 import { describe } from "./_describe.ts";
 import { format } from "./format.ts";
-import { frozenShape, isFrozenHere } from "./_shape.ts";
+import { frozenShape, frozenSize } from "./_shape.ts";
 
 /** Nested arrays of numbers, as `Tensor.from` takes and `toArray` returns. */
 export type NestedArray = number | NestedArray[];
@@ -32,14 +32,15 @@ export class Tensor {
     shape: readonly number[],
     data?: Float32Array | readonly number[],
   ) {
-    // Shapes this library froze are shared; any other is copied, then checked.
-    if (!isFrozenHere(shape)) {
+    // Shapes this library froze (and checked) are shared; any other is copied and checked.
+    let size = frozenSize(shape);
+    if (size === undefined) {
       if (!Array.isArray(shape)) {
         throw new TypeError(`shape must be an array of integers: got ${describe(shape)}`);
       }
       shape = frozenShape(shape);
+      size = frozenSize(shape)!;
     }
-    const size = checkShape(shape);
     this.shape = shape;
     if (data === undefined) {
       this.data = new Float32Array(size);
@@ -175,21 +176,4 @@ export class Tensor {
  */
 export function tensor(nested: NestedArray): Tensor {
   return Tensor.from(nested);
-}
-
-function checkShape(shape: readonly number[]): number {
-  let size = 1;
-  for (let axis = 0; axis < shape.length; axis++) {
-    const dim = shape[axis];
-    if (typeof dim !== "number" || !Number.isInteger(dim) || dim < 0) {
-      throw new RangeError(`shape[${axis}] must be a non-negative integer: got ${describe(dim)}`);
-    }
-    size *= dim;
-  }
-  if (size > 2 ** 32) {
-    throw new RangeError(
-      `shape [${shape.join(", ")}] has ${size} elements, more than a Float32Array can hold`,
-    );
-  }
-  return size;
 }
