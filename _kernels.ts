@@ -269,7 +269,9 @@ export class RnnKernel {
     const kernel = this.#kernel = new KernelInstance(flavor, threads === 2);
     this.#geometry = geometry;
     if (!(projectionChunkBytes >= 1)) {
-      throw new RangeError(`internal: projectionChunkBytes ${projectionChunkBytes}`);
+      throw new RangeError(
+        `internal: projectionChunkBytes must be at least 1: got ${projectionChunkBytes}`,
+      );
     }
     this.#projectionChunkBytes = projectionChunkBytes;
     const { inputSize, hiddenSize, numLayers, directions } = geometry;
