@@ -216,9 +216,18 @@ Exits with 1 when an error is larger than the tolerance.
   noValue: (option: string): string => `${option} takes no value`,
   missingOption: (option: string): string => `${option} is required`,
   unexpected: (arg: string): string => `unexpected argument "${arg}"`,
-  tooLarge: (what: "input" | "parameters", options: string, numbers: number, max: number): string =>
+  tooLarge: (
+    what: "input" | "outputs" | "parameters",
+    options: string,
+    numbers: number,
+    max: number,
+  ): string =>
     `${options}: ${
-      what === "input" ? `an input of ${numbers} numbers` : `${numbers} parameters`
+      {
+        input: `an input of ${numbers} numbers`,
+        outputs: `outputs of ${numbers} numbers in all`,
+        parameters: `${numbers} parameters`,
+      }[what]
     }, more than the ${max} this lesson takes (run takes any size)`,
   badInt: (option: string, value: string): string =>
     `${option} must be a positive integer: got "${value}"`,
@@ -233,11 +242,11 @@ Exits with 1 when an error is larger than the tolerance.
   badChoice: (option: string, value: string, choices: readonly string[]): string =>
     `${option} must be one of ${choices.join(", ")}: got "${value}"`,
   needPermissions: (read: readonly string[], write: readonly string[]): string =>
-    `cannot ${
+    `${
       [
-        read.length ? `read ${read.join(", ")}` : "",
-        write.length ? `write ${write.join(", ")}` : "",
-      ].filter(Boolean).join(" or ")
+        read.length ? `cannot read ${read.join(", ")}` : "",
+        write.length ? `cannot write ${write.join(", ")}` : "",
+      ].filter(Boolean).join(" and ")
     }: run with ${permissionFlags(read, write)}`,
   notFound: (path: string): string => `cannot read ${path}: no such file`,
   cannotRead: (path: string, message: string): string => `cannot read ${path}: ${message}`,
@@ -250,6 +259,9 @@ Exits with 1 when an error is larger than the tolerance.
   forwardFailed: (message: string): string => `cannot run the model on this input: ${message}`,
   missingKey: (key: string): string =>
     `it has no "${key}" array (expected {"output": [...], "h_n": [...]}, and "y" with --head)`,
+  yUnchecked: (reference: string, weights: string, prefixes: string[]): string =>
+    `note: ${reference} holds "y", which is not compared: add --head ${prefixes[0]} to apply ` +
+    `${weights}'s ${prefixes[0]}weight and compare y too`,
   headIgnored: (path: string, prefixes: string[]): string =>
     `note: ${path} also holds ${prefixes.map((p) => `${p}weight`).join(", ")}; add --head ${
       prefixes[0]
@@ -514,7 +526,9 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   noValue: (option) => `${option}은(는) 값을 받지 않습니다`,
   missingOption: (option) => `${option}이(가) 필요합니다`,
   tooLarge: (what, options, numbers, max) =>
-    `${options}: ${what === "input" ? "입력 숫자" : "파라미터"} ${numbers}개는 이 실습에 너무 ` +
+    `${options}: ${
+      { input: "입력 숫자", outputs: "모든 실행의 출력 숫자", parameters: "파라미터" }[what]
+    } ${numbers}개는 이 실습에 너무 ` +
     `많습니다. 최대 ${max}개 (run은 크기 제한 없음)`,
   unexpected: (arg) => `예상하지 못한 인자 "${arg}"`,
   badInt: (option, value) => `${option}은(는) 양의 정수여야 합니다: "${value}"을(를) 받음`,
@@ -528,8 +542,11 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   badChoice: (option, value, choices) =>
     `${option}은(는) ${choices.join(", ")} 중 하나여야 합니다: "${value}"을(를) 받음`,
   needPermissions: (read, write) =>
-    `${[...read, ...write].join(", ")}에 ${
-      read.length && write.length ? "읽고 쓸" : read.length ? "읽을" : "쓸"
+    `${
+      [
+        read.length ? `${read.join(", ")}을(를) 읽을` : "",
+        write.length ? `${write.join(", ")}에 쓸` : "",
+      ].filter(Boolean).join(" 권한과 ")
     } 권한이 없습니다: ${permissionFlags(read, write)} 옵션을 붙여 실행하세요`,
   notFound: (path) => `${path}을(를) 읽을 수 없습니다: 파일이 없습니다`,
   cannotRead: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
@@ -541,6 +558,9 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   forwardFailed: (message) => `이 입력으로 모델을 실행할 수 없습니다: ${message}`,
   missingKey: (key) =>
     `"${key}" 배열이 없습니다 ({"output": [...], "h_n": [...]} 형식이어야 하고, --head가 있으면 "y"도 필요합니다)`,
+  yUnchecked: (reference, weights, prefixes) =>
+    `참고: ${reference}의 "y"는 비교하지 않습니다. ${weights}의 ${prefixes[0]}weight를 적용해 ` +
+    `y도 비교하려면 --head ${prefixes[0]} 옵션을 붙이세요`,
   headIgnored: (path, prefixes) =>
     `참고: ${path}에는 ${
       prefixes.map((p) => `${p}weight`).join(", ")

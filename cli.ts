@@ -112,12 +112,18 @@ interface Parsed {
   command?: Command;
   topic?: string;
   values: Values;
+  /** The first mistake in the line, if any (parsing goes on, to see whether help was asked). */
+  error?: UsageError;
 }
 
 function parseArgs(args: readonly string[], t: Text): Parsed {
   const values: Values = {};
   let command: Command | undefined;
   let topic: string | undefined;
+  let error: UsageError | undefined;
+  const fail = (mistake: UsageError): void => {
+    error ??= mistake;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "-h") {
@@ -126,14 +132,12 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
     }
     if (!arg.startsWith("--")) {
       if (command === undefined) {
-        if (!(COMMANDS as readonly string[]).includes(arg)) {
-          throw new UsageError(t.unknownCommand(arg));
-        }
-        command = arg as Command;
+        if ((COMMANDS as readonly string[]).includes(arg)) command = arg as Command;
+        else fail(new UsageError(t.unknownCommand(arg)));
       } else if (command === "help" && topic === undefined) {
         topic = arg;
       } else {
-        throw new UsageError(t.unexpected(arg), command);
+        fail(new UsageError(t.unexpected(arg), command));
       }
       continue;
     }
@@ -148,29 +152,28 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
     const kind = specs[name];
     const option = eq < 0 ? arg : arg.slice(0, eq);
     if (kind === undefined) {
-      throw new UsageError(t.unknownOption(option, command ?? "cli.ts"), command);
-    }
-    if (kind === "flag") {
-      if (eq >= 0) throw new UsageError(t.noValue(option), command);
-      values[name] = !negated;
-      continue;
-    }
-    let text: string;
-    if (eq >= 0) {
-      text = arg.slice(eq + 1);
-    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-      text = args[++i];
+      fail(new UsageError(t.unknownOption(option, command ?? "cli.ts"), command));
+    } else if (kind === "flag") {
+      if (eq >= 0) fail(new UsageError(t.noValue(option), command));
+      else values[name] = !negated;
+    } else if (eq < 0 && !(i + 1 < args.length && !args[i + 1].startsWith("--"))) {
+      fail(new UsageError(t.missingValue(option), command));
     } else {
-      throw new UsageError(t.missingValue(option), command);
+      const text = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+      try {
+        values[name] = parseValue(kind, option, text, t, command);
+      } catch (mistake) {
+        if (!(mistake instanceof UsageError)) throw mistake;
+        fail(mistake);
+      }
     }
-    values[name] = parseValue(kind, option, text, t, command);
   }
   if (command !== undefined && !values.help) {
     for (const name of REQUIRED[command] ?? []) {
-      if (values[name] === undefined) throw new UsageError(t.missingOption(`--${name}`), command);
+      if (values[name] === undefined) fail(new UsageError(t.missingOption(`--${name}`), command));
     }
   }
-  return { command, topic, values };
+  return { command, topic, values, error };
 }
 
 function parseValue(
@@ -352,6 +355,8 @@ function explore({ t, json, values }: Context): void {
   const longest = Math.max(...seqLens), widest = Math.max(...hiddens);
   checkLessonSize("input", "--seq-len × --input-size", longest * inputSize, "explore", t);
   checkLessonSize("parameters", "--hidden", rnnParameters(inputSize, widest, 1, 1), "explore", t);
+  const outputs = seqLens.reduce((sum, l) => sum + l, 0) * hiddens.reduce((sum, h) => sum + h, 0);
+  checkLessonSize("outputs", "--seq-len × --hidden", outputs, "explore", t);
   const runs: { seqLen: number; hidden: number; output: Tensor; hN: Tensor; note: string }[] = [];
   const report = [];
   for (const hidden of hiddens) {
@@ -413,20 +418,19 @@ function explore({ t, json, values }: Context): void {
   print(pythonExplore(`${seed}`, inputSize));
 }
 
-// The most numbers a lesson command builds: inputs are nested arrays, then printed, and
-// parameters are drawn one by one. Beyond these a lesson would run for minutes or run
-// out of memory.
-const LESSON_MAX_INPUT = 1_000_000;
-const LESSON_MAX_PARAMETERS = 10_000_000;
+// The most numbers a lesson command builds: inputs are nested arrays, then printed;
+// outputs of all runs together and parameters are computed and drawn. Beyond these a
+// lesson would run for minutes or run out of memory.
+const LESSON_MAX = { input: 1_000_000, outputs: 10_000_000, parameters: 10_000_000 };
 
 function checkLessonSize(
-  what: "input" | "parameters",
+  what: keyof typeof LESSON_MAX,
   options: string,
   numbers: number,
   command: Command,
   t: Text,
 ): void {
-  const max = what === "input" ? LESSON_MAX_INPUT : LESSON_MAX_PARAMETERS;
+  const max = LESSON_MAX[what];
   if (numbers > max) throw new UsageError(t.tooLarge(what, options, numbers, max), command);
 }
 
@@ -797,7 +801,7 @@ async function check({ t, json, values }: Context): Promise<number> {
     if (error instanceof CliError) throw error;
     throw new CliError(t.badExpected(path, (error as Error).message), { cause: error });
   }
-  const { output, hN, y } = await runModel(values, t);
+  const { output, hN, y, unusedHeads } = await runModel(values, t);
   const atol = (values.atol as number | undefined) ?? 1e-5;
   const compared: [string, Tensor][] = [["output", output], ["h_n", hN]];
   if (y) compared.push(["y", y]);
@@ -819,6 +823,9 @@ async function check({ t, json, values }: Context): Promise<number> {
     return { name, shape: ours.shape, maxAbsError: error, ok: error <= atol };
   });
   const ok = results.every((r) => r.ok);
+  if (unusedHeads.length && Array.isArray(reference?.y)) {
+    console.error(t.yUnchecked(path, values.weights as string, unusedHeads));
+  }
   if (json) {
     printJson({
       atol,
@@ -899,18 +906,10 @@ function usageFailure(error: UsageError, t: Text): number {
 async function main(args: readonly string[]): Promise<number> {
   const t = TEXT[chooseLang(args)];
   const debug = args.includes("--debug");
-  let parsed: Parsed;
-  try {
-    parsed = parseArgs(args, t);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    // Asking for help gets it, whatever else is wrong with the line.
-    if (error.command && (args.includes("--help") || args.includes("-h"))) {
-      return printHelp(t, error.command);
-    }
-    return usageFailure(error, t);
-  }
-  const { command, topic, values } = parsed;
+  const { command, topic, values, error } = parseArgs(args, t);
+  // Asking for a command's help gets it, whatever else is wrong with the line.
+  if (values.help && command !== undefined && command !== "help") return printHelp(t, command);
+  if (error) return usageFailure(error, t);
   if (command === undefined || command === "help") {
     if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) {
       return usageFailure(new UsageError(t.unknownCommand(topic)), t);
@@ -919,7 +918,6 @@ async function main(args: readonly string[]): Promise<number> {
     print(t.overview);
     return 0;
   }
-  if (values.help) return printHelp(t, command);
   const context: Context = { t, json: values.json === true, values };
   try {
     switch (command) {
