@@ -95,12 +95,22 @@ export class RNNModel {
     record: Record<string, Tensor>,
     options: ModelFromStateDictOptions = {},
   ): RNNModel {
+    if (typeof options === "object" && options !== null && "prefix" in options) {
+      throw new TypeError(
+        "RNNModel.fromStateDict takes prefixes: { rnn, head }, not prefix (that is RNN.fromStateDict's)",
+      );
+    }
     const { prefixes = {}, ...rnnOptions } = options;
     const found = findRNN(record, prefixes.rnn);
     const head = prefixes.head ?? "fc.";
     const weight = record[`${head}weight`];
     if (weight === undefined) {
-      throw new Error(`fromStateDict: no "${head}weight" in the record for the head`);
+      const dotted = !head.endsWith(".") && Object.hasOwn(record, `${head}.weight`);
+      throw new Error(
+        `fromStateDict: no "${head}weight" in the record for the head${
+          dotted ? ` (the prefix "${head}." has one)` : ""
+        }`,
+      );
     }
     if (!(weight instanceof Tensor) || weight.shape.length !== 2) {
       throw new Error(

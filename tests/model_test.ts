@@ -63,6 +63,14 @@ Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or
   const model = RNNModel.fromStateDict(renamed, { prefixes: { head: "out." } });
   assert.equal(model.head.outFeatures, fixture.options.head.outFeatures);
   assert.throws(() => RNNModel.fromStateDict(renamed), /no "fc.weight" in the record for the head/);
+  assert.throws(
+    () => RNNModel.fromStateDict(renamed, { prefixes: { head: "out" } }),
+    /no "outweight" in the record for the head \(the prefix "out." has one\)/,
+  );
+  assert.throws(
+    () => RNNModel.fromStateDict(renamed, { prefix: "rnn." } as never),
+    /takes prefixes: \{ rnn, head \}, not prefix/,
+  );
   const wrong = { ...renamed, "out.weight": Tensor.zeros([2, 3]) };
   assert.throws(
     () => RNNModel.fromStateDict(wrong, { prefixes: { head: "out." } }),
