@@ -301,13 +301,14 @@ async function main() {
     const roundMs = kOurs * tOurs + kOrt * tOrt;
     const rounds = Math.min(maxRounds, Math.max(minRounds, Math.floor(budgetMs / roundMs)));
     // TensorFlow.js, the slow one (W3: seconds per call), has a budget of its own and is timed
-    // in every tfjsEvery-th round, so that it does not cut the rounds of the others (which
-    // the targets compare) down to the minimum.
+    // in tfjsRounds of the rounds, spread evenly, so that it does not cut the rounds of the
+    // others (which the targets compare) down to the minimum.
     const tfjsRounds = Math.min(
       rounds,
       Math.max(minRounds, Math.floor(budgetMs / (kTfjs * tTfjs))),
     );
-    const tfjsEvery = Math.max(1, Math.floor(rounds / tfjsRounds));
+    const timesTfjs = (round: number) =>
+      Math.floor((round + 1) * tfjsRounds / rounds) > Math.floor(round * tfjsRounds / rounds);
     const oursTimes: number[] = [], ortTimes: number[] = [], twinTimes: number[] = [];
     const nodeTimes: number[] = [], tfjsTimes: number[] = [];
     const nodeFeeds = ortNode && { x: new ortNode.Tensor("float32", x, [N, L, Hin]) };
@@ -326,7 +327,7 @@ async function main() {
       nodeTimes.push((performance.now() - t0) / kOrt);
     };
     const timeTfjs = (round: number) => {
-      if (!tfjsModel || round % tfjsEvery !== 0) return;
+      if (!tfjsModel || !timesTfjs(round)) return;
       const t0 = performance.now();
       for (let i = 0; i < kTfjs; i++) tfjsModel.run(x);
       tfjsTimes.push((performance.now() - t0) / kTfjs);
