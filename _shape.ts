@@ -31,6 +31,10 @@ function checkShape(shape: readonly number[]): number {
     if (typeof dim !== "number" || !Number.isInteger(dim) || dim < 0) {
       throw new RangeError(`shape[${axis}] must be a non-negative integer: got ${describe(dim)}`);
     }
+    // Checked per axis too: beside a zero axis, huge ones would make a size of Infinity · 0.
+    if (dim > 2 ** 32) {
+      throw new RangeError(`shape[${axis}] is ${dim}, more than a Float32Array can hold`);
+    }
     size *= dim;
   }
   if (size > 2 ** 32) {

@@ -77,6 +77,11 @@ Deno.test("Tensor rejects ragged nesting, mismatched data and bad dims with clea
   assert.throws(() => new Tensor([2, -1]), /shape\[1\] must be a non-negative integer: got -1/);
   assert.throws(() => new Tensor([1.5]), /shape\[0\] must be a non-negative integer: got 1.5/);
   assert.throws(() => new Tensor([NaN]), /shape\[0\] must be a non-negative integer: got NaN/);
+  // Beside a zero axis, huge axes would make a size of Infinity · 0 = NaN.
+  assert.throws(
+    () => new Tensor([1e200, 1e200, 0]),
+    /shape\[0\] is 1e\+200, more than a Float32Array/,
+  );
   assert.throws(
     () => new Tensor([2], "ab" as never),
     /data must be a Float32Array or an array of numbers/,
