@@ -186,7 +186,7 @@ t, x_t, h_{t-1} and h_t, computed one rnn.step() at a time.
 from the state_dict.
 
   --weights FILE       a .safetensors file (e.g. safetensors.torch.save_file(model.state_dict(), FILE))
-  --input FILE         a JSON nested array, a float32 .npy file, or - for stdin
+  --input FILE         a JSON nested array, a .npy file (float32, 16 or 64), or - for stdin
   --batch-first        the input is (batch, seq_len, input_size) (a state_dict does not say)
   --nonlinearity F     tanh (default), relu or sigmoid (a state_dict does not say)
   --prefix P           the RNN's key prefix, e.g. "rnn." (default: found from the keys)
@@ -270,12 +270,6 @@ Exits with 1 when an error is larger than the tolerance.
     }(output))`,
   shapeMismatch: (name: string, ours: string, theirs: string, path: string): string =>
     `${name} has shape ${ours} here but ${theirs} in ${path} (are --batch-first and the files right?)`,
-  npyHeader: "not a .npy file this reader understands (version 1–3, a dict header)",
-  npyDtype: (descr: string): string =>
-    `only float32 little-endian .npy ('<f4') is read: got '${descr}'; save x.astype(np.float32)`,
-  npyFortran: "Fortran-order .npy is not read: save np.ascontiguousarray(x)",
-  npySize: (expected: number, got: number): string =>
-    `the data has ${got} bytes, the header's shape needs ${expected}`,
   seedDrawn: (seed: string): string =>
     `seed ${seed} was drawn at random: add --seed ${seed} to repeat this run`,
   seedGiven: (seed: string): string => `seed ${seed}`,
@@ -497,7 +491,7 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
 씁니다 (--head가 있으면 "y"와 "yShape"도). 모델의 크기는 state_dict에서 읽습니다.
 
   --weights FILE       .safetensors 파일 (예: safetensors.torch.save_file(model.state_dict(), FILE))
-  --input FILE         JSON 중첩 배열, float32 .npy 파일, 또는 표준 입력을 뜻하는 -
+  --input FILE         JSON 중첩 배열, .npy 파일(float32, 16, 64), 또는 표준 입력을 뜻하는 -
   --batch-first        입력이 (batch, seq_len, input_size) 순서 (state_dict에는 없는 정보)
   --nonlinearity F     tanh (기본값), relu, sigmoid (state_dict에는 없는 정보)
   --prefix P           RNN 키의 접두사, 예: "rnn." (기본값: 키에서 찾음)
@@ -570,12 +564,6 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
     }(output))`,
   shapeMismatch: (name, ours, theirs, path) =>
     `${name}의 shape이 여기서는 ${ours}, ${path}에서는 ${theirs}입니다 (--batch-first와 파일이 맞는지 확인하세요)`,
-  npyHeader: "이 리더가 이해하는 .npy 파일이 아닙니다 (버전 1–3, dict 헤더)",
-  npyDtype: (descr) =>
-    `float32 리틀 엔디언 .npy ('<f4')만 읽습니다: '${descr}'을(를) 받음; x.astype(np.float32)로 저장하세요`,
-  npyFortran: "Fortran 순서의 .npy는 읽지 않습니다: np.ascontiguousarray(x)로 저장하세요",
-  npySize: (expected, got) =>
-    `데이터가 ${got}바이트인데 헤더의 shape에는 ${expected}바이트가 필요합니다`,
   seedDrawn: (seed) =>
     `시드 ${seed}을(를) 무작위로 뽑았습니다: 같은 실행을 다시 하려면 --seed ${seed} 옵션을 붙이세요`,
   seedGiven: (seed) => `시드 ${seed}`,

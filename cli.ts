@@ -25,6 +25,7 @@ import { maxAbsDifference } from "./_compare.ts";
 import {
   format,
   Generator,
+  loadNpy,
   loadSafetensors,
   type NestedArray,
   type Nonlinearity,
@@ -671,34 +672,6 @@ function readFile(path: string, t: Text): Uint8Array {
   }
 }
 
-/** A .npy file's float32 tensor: version 1–3 header, '<f4', C order. */
-function parseNpy(bytes: Uint8Array, t: Text): Tensor {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6];
-  const start = major === 1 ? 10 : 12;
-  if (!(major >= 1 && major <= 3) || bytes.length < start) throw new Error(t.npyHeader);
-  const length = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const header = new TextDecoder().decode(bytes.subarray(start, start + length));
-  const descr = header.match(/'descr':\s*'([^']*)'/)?.[1];
-  const fortran = header.match(/'fortran_order':\s*(True|False)/)?.[1];
-  const dims = header.match(/'shape':\s*\(([\d,\s]*)\)/)?.[1];
-  if (descr === undefined || fortran === undefined || dims === undefined) {
-    throw new Error(t.npyHeader);
-  }
-  if (descr !== "<f4") throw new Error(t.npyDtype(descr));
-  if (fortran === "True") throw new Error(t.npyFortran);
-  const shape = dims.split(",").filter((d) => d.trim() !== "").map(Number);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const offset = start + length;
-  // Checked before allocating: a corrupt header may claim any shape.
-  if (bytes.length - offset !== count * 4) {
-    throw new Error(t.npySize(count * 4, bytes.length - offset));
-  }
-  const data = new Float32Array(count);
-  for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(offset + 4 * i, true);
-  return new Tensor(shape, data);
-}
-
 async function readInput(path: string, t: Text): Promise<Tensor> {
   const bytes = path === "-"
     ? new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer())
@@ -706,7 +679,7 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
   try {
     const npy = bytes[0] === 0x93 && new TextDecoder().decode(bytes.subarray(1, 6)) === "NUMPY";
     return npy
-      ? parseNpy(bytes, t)
+      ? loadNpy(bytes)
       : tensor(JSON.parse(new TextDecoder().decode(bytes)) as NestedArray);
   } catch (error) {
     throw new CliError(t.badInput(path, (error as Error).message), { cause: error });

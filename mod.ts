@@ -31,6 +31,7 @@ export {
   type RNNModelOptions,
 } from "./rnn_model.ts";
 export { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from "./safetensors.ts";
+export { loadNpy } from "./npy.ts";
 export {
   defaultGenerator,
   Generator,
