@@ -34,6 +34,7 @@ import {
   Tensor,
   tensor,
 } from "./mod.ts";
+import { parameterCount } from "./rnn.ts";
 import { quickTiming, WORKLOADS } from "./bench/workloads.ts";
 import {
   type Command,
@@ -355,7 +356,14 @@ function explore({ t, json, values }: Context): void {
   const inputSize = (values["input-size"] as number | undefined) ?? 1;
   const longest = Math.max(...seqLens), widest = Math.max(...hiddens);
   checkLessonSize("input", "--seq-len × --input-size", longest * inputSize, "explore", t);
-  checkLessonSize("parameters", "--hidden", rnnParameters(inputSize, widest, 1, 1), "explore", t);
+  const widestCount = parameterCount({
+    inputSize,
+    hiddenSize: widest,
+    numLayers: 1,
+    bias: true,
+    bidirectional: false,
+  });
+  checkLessonSize("parameters", "--hidden", widestCount, "explore", t);
   const outputs = seqLens.reduce((sum, l) => sum + l, 0) * hiddens.reduce((sum, h) => sum + h, 0);
   checkLessonSize("outputs", "--seq-len × --hidden", outputs, "explore", t);
   const runs: { seqLen: number; hidden: number; output: Tensor; hN: Tensor; note: string }[] = [];
@@ -435,12 +443,6 @@ function checkLessonSize(
   if (numbers > max) throw new UsageError(t.tooLarge(what, options, numbers, max), command);
 }
 
-/** The parameter count of an nn.RNN: per direction, H·(inputs + H + 2) per layer. */
-function rnnParameters(inputSize: number, hidden: number, layers: number, directions: number) {
-  const later = (layers - 1) * (directions * hidden + hidden + 2);
-  return directions * hidden * (inputSize + hidden + 2 + later);
-}
-
 function batch({ t, json, values }: Context): void {
   const { seed, drawn } = seedOf(values);
   const n = (values.batch as number | undefined) ?? 4;
@@ -516,7 +518,13 @@ function params({ t, json, values }: Context): void {
   const layers = (values.layers as number | undefined) ?? 1;
   const bidirectional = (values.bidirectional as boolean | undefined) ?? false;
   const d = bidirectional ? 2 : 1;
-  const count = rnnParameters(inputSize, hidden, layers, d);
+  const count = parameterCount({
+    inputSize,
+    hiddenSize: hidden,
+    numLayers: layers,
+    bias: true,
+    bidirectional,
+  });
   checkLessonSize("parameters", "--input-size, --hidden, --layers", count, "params", t);
   const rnn = new RNN({
     inputSize,
@@ -677,8 +685,8 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
     ? new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer())
     : readFile(path, t);
   try {
-    const npy = bytes[0] === 0x93 && new TextDecoder().decode(bytes.subarray(1, 6)) === "NUMPY";
-    return npy
+    // A .npy file starts with \x93, which no JSON text does; loadNpy checks the rest.
+    return bytes[0] === 0x93
       ? loadNpy(bytes)
       : tensor(JSON.parse(new TextDecoder().decode(bytes)) as NestedArray);
   } catch (error) {
@@ -757,10 +765,14 @@ async function run({ t, json, values }: Context): Promise<void> {
     if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needPermissions([], [out]));
     throw new CliError(t.cannotWrite(out, (error as Error).message), { cause: error });
   }
+  const text = t.run.wrote(
+    out,
+    shapeText(output.shape),
+    shapeText(hN.shape),
+    y && shapeText(y.shape),
+  );
   if (json) printJson({ out, ...shapes });
-  else {print(
-      t.run.wrote(out, shapeText(output.shape), shapeText(hN.shape), y && shapeText(y.shape)),
-    );}
+  else print(text);
 }
 
 async function check({ t, json, values }: Context): Promise<number> {

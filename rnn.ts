@@ -672,7 +672,7 @@ function checkLengths(
 type Sizes = Pick<RNN, "inputSize" | "hiddenSize" | "numLayers" | "bias" | "bidirectional">;
 
 /** The number of parameters, computed without materialising their shapes. */
-function parameterCount(
+export function parameterCount(
   { inputSize, hiddenSize: H, numLayers, bias, bidirectional }: Sizes,
 ): number {
   const D = bidirectional ? 2 : 1;
