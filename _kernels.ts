@@ -322,6 +322,11 @@ export class RnnKernel {
     return this.#second?.available ? 2 : 1;
   }
 
+  /** Bytes of the mapped result buffer the second thread prepared for the next large forward. */
+  get spareBytes(): number {
+    return this.#second?.spareBytes ?? 0;
+  }
+
   /** How many threads ran the last forward. */
   get lastRunThreads(): 1 | 2 {
     return this.#lastRunThreads;
@@ -380,7 +385,10 @@ export class RnnKernel {
     this.#load(input, h0, lengths, stateLength);
     const outputLength = seqLen * batch * directions * hiddenSize;
     // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
-    const both = new Float32Array(outputLength + stateLength);
+    // A large one may come mapped already, from the second thread (see #run).
+    const floats = outputLength + stateLength;
+    const spare = this.#second?.takeSpare(floats * 4);
+    const both = spare ? new Float32Array(spare) : new Float32Array(floats);
     if (!this.#run(both)) {
       // The second thread stalled and may still write into these buffers: leave
       // them to it and run on this thread in fresh ones.
@@ -430,7 +438,9 @@ export class RnnKernel {
       if (job !== undefined) {
         // The Worker has started on the first panels: meanwhile, take the page
         // faults of a fresh result here (about 0.5 ms/MiB), not after the run.
+        // After its part, it maps the next call's result buffer, off this thread.
         touchPages(result);
+        second.askForSpare(result.byteLength);
         const status = exports.rnnForward(this.#plan, 0);
         this.#lastRunThreads = 2;
         const outcome = second.finish(job, () => this.#kernel.i32[plan + PLAN.progress + 1]);

@@ -3,6 +3,11 @@
 // forward when the main thread posts a job. The Worker is made from a blob:
 // URL, which needs no permission, so importing mod.ts by URL still needs none.
 //
+// Between jobs the Worker also prepares the main thread's next large result: it
+// allocates an ArrayBuffer of the size asked for, maps its pages (the first
+// write to each costs a page fault, about 0.5 ms per MiB) and transfers it to
+// the main thread, which would otherwise take those faults during the forward.
+//
 // A live Worker keeps Deno from exiting, so one left idle for IDLE_MS stops
 // itself. The next forward starts a new one: a very large forward waits for it
 // (about 20 ms in Deno) where the engine lets this thread block; others run on
@@ -14,6 +19,8 @@ const DONE = 1; // set to the job's number by the Worker when its part is done
 const STATUS = 2; // the Worker's rnnForward result: 0, or 1 for a barrier timeout
 const PLAN = 3; // the plan's address
 const STATE = 4; // one of the states below
+const SPARE = 5; // bytes of the next result buffer the main thread asks for, 0 when none
+const WORDS = 6;
 const STARTING = 0; // no Worker waits for jobs (yet, or any more)
 const IDLE = 1; // the Worker waits for a job
 const BUSY = 2; // the main thread has claimed the Worker for a job
@@ -24,6 +31,13 @@ export const CONTROL_BYTES = 32;
 
 // How long an idle Worker waits for a job before it stops itself.
 const IDLE_MS = 1000;
+// The Worker prepares result buffers from SPARE_MIN_BYTES (smaller ones are
+// cheap to map, or come from pages the allocator already holds) to
+// SPARE_MAX_BYTES (the main thread holds one between forwards).
+const SPARE_MIN_BYTES = 1 << 20;
+const SPARE_MAX_BYTES = 128 << 20;
+// Pages the Worker maps before it looks for a job again (about 0.1 ms).
+const SPARE_SLICE_PAGES = 64;
 // The main thread gives up on a Worker that shows no progress for this long.
 const STALL_LIMIT_MS = 2000;
 // A forward that waits for a starting Worker gives up on it after this long.
@@ -50,12 +64,34 @@ const WORKER_SOURCE = `
 self.onmessage = ({ data }) => {
   const { module, memory, control } = data;
   const { rnnForward } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const words = new Int32Array(memory.buffer, control, 5);
+  const words = new Int32Array(memory.buffer, control, ${WORDS});
   let seen = Atomics.load(words, ${JOB});
+  // The result buffer being prepared, and how many of its words are mapped.
+  let spare, mapped = 0;
   Atomics.store(words, ${STATE}, ${IDLE});
   Atomics.notify(words, ${STATE});
   self.postMessage("ready");
   for (;;) {
+    if (!spare) {
+      const bytes = Atomics.exchange(words, ${SPARE}, 0);
+      if (bytes > 0) {
+        try {
+          spare = new Int32Array(bytes / 4);
+          mapped = 0;
+        } catch {
+          self.postMessage("no spare");
+        }
+      }
+    }
+    if (spare && Atomics.load(words, ${JOB}) === seen) {
+      const end = Math.min(spare.length, mapped + ${SPARE_SLICE_PAGES * 1024});
+      for (; mapped < end; mapped += 1024) spare[mapped] = 0;
+      if (mapped >= spare.length) {
+        self.postMessage(spare.buffer, [spare.buffer]);
+        spare = undefined;
+      }
+      continue;
+    }
     const woke = Atomics.wait(words, ${JOB}, seen, ${IDLE_MS});
     if (woke === "timed-out" && Atomics.compareExchange(words, ${STATE}, ${IDLE}, ${STOPPED}) === ${IDLE}) {
       self.close();
@@ -84,21 +120,28 @@ export class SecondThread {
   #ready: Promise<void> = Promise.resolve();
   // Whether a forward may still wait for the latest Worker to start (once per Worker).
   #mayWaitForStart = false;
+  // A mapped result buffer from the Worker, the size asked for and not yet received
+  // (0 when none), and what settles when it arrives or never will.
+  #spare: ArrayBuffer | undefined;
+  #spareWanted = 0;
+  #settleSpare: () => void = () => {};
+  #spareReady: Promise<void> = Promise.resolve();
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
     this.#module = module;
     this.#memory = memory;
     this.#control = control;
-    this.#words = new Int32Array(memory.buffer, control, 5);
+    this.#words = new Int32Array(memory.buffer, control, WORDS);
     this.#spawn();
   }
 
   /**
-   * Resolves once the latest Worker waits for jobs, or once it failed or was
-   * closed: either way the model works (with one thread in the latter cases).
+   * Resolves once the latest Worker waits for jobs and the result buffer asked
+   * of it (if any) has arrived, or once it failed or was closed: either way the
+   * model works (with one thread in the latter cases).
    */
   get ready(): Promise<void> {
-    return this.#ready;
+    return Promise.all([this.#ready, this.#spareReady]).then(() => {});
   }
 
   #spawn(): void {
@@ -111,7 +154,10 @@ export class SecondThread {
     URL.revokeObjectURL(url);
     // An earlier Worker's late message or error must not settle or close this one.
     const settle = this.#settle;
-    worker.onmessage = () => settle();
+    worker.onmessage = ({ data }) => {
+      if (data === "ready") settle();
+      else this.#receiveSpare(data instanceof ArrayBuffer ? data : undefined);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
       if (worker === this.#worker) this.close();
@@ -176,6 +222,47 @@ export class SecondThread {
     return Atomics.load(this.#words, STATUS) === 0 ? "done" : "failed";
   }
 
+  /**
+   * Asks the Worker, which has just started a job, to prepare a result buffer
+   * of `bytes` for a later forward (see takeSpare), unless one is held or on
+   * its way, or that size is not worth it.
+   */
+  askForSpare(bytes: number): void {
+    if (
+      bytes < SPARE_MIN_BYTES || bytes > SPARE_MAX_BYTES || this.#closed ||
+      this.#spareWanted === bytes || this.#spare?.byteLength === bytes
+    ) return;
+    if (this.#spareWanted === 0) {
+      this.#spareReady = new Promise((resolve) => this.#settleSpare = resolve);
+    }
+    this.#spareWanted = bytes;
+    Atomics.store(this.#words, SPARE, bytes);
+  }
+
+  /** Bytes of the mapped result buffer held for the next forward (0 when none). */
+  get spareBytes(): number {
+    return this.#spare?.byteLength ?? 0;
+  }
+
+  /**
+   * The mapped buffer the Worker prepared, if it holds `bytes`; any other one is
+   * dropped (the caller's sizes changed).
+   */
+  takeSpare(bytes: number): ArrayBuffer | undefined {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    return spare?.byteLength === bytes ? spare : undefined;
+  }
+
+  // A buffer from the Worker (undefined when it could not allocate one). One of an
+  // earlier size, asked for before the latest, is dropped: the latest follows it.
+  #receiveSpare(buffer: ArrayBuffer | undefined): void {
+    if (buffer && buffer.byteLength !== this.#spareWanted) return;
+    if (!this.#closed) this.#spare = buffer;
+    this.#spareWanted = 0;
+    this.#settleSpare();
+  }
+
   /** Stops the Worker for good; the RNN goes on with one thread. */
   close(): void {
     if (this.#closed) return;
@@ -185,5 +272,8 @@ export class SecondThread {
     Atomics.notify(this.#words, JOB);
     this.#worker?.terminate();
     this.#settle();
+    this.#spare = undefined;
+    this.#spareWanted = 0;
+    this.#settleSpare();
   }
 }

@@ -224,6 +224,9 @@ export class RNN {
    * stopped when idle, when the one started since is. Forwards before that
    * run on one thread, with the same results, except that one of 4 GFLOP or
    * more waits for the Worker where the engine lets the main thread block (Deno does).
+   * After a two-thread forward whose results take 1–128 MiB, it also waits
+   * for the Worker to map the memory of the next results of that size (about
+   * 0.5 ms per MiB), so that the next such forward skips those page faults.
    *
    * @example
    * ```ts

@@ -341,7 +341,9 @@ async function main() {
         throw new Error(`${workload.name}: two threads differ from one`);
       }
       // Time the steady state: a Worker idle for a second (during W3's other engines) has
-      // stopped itself, and the untimed call above started a new one.
+      // stopped itself, and the untimed call above started a new one; ready also waits for
+      // it to map the next large result's memory, as it does between a server's requests.
+      // Calls after the first of a batch (W2) find none: they run back to back.
       await twin.ready;
       const t1 = performance.now();
       for (let i = 0; i < kOurs; i++) twin.forward(input);

@@ -246,3 +246,102 @@ Deno.test("a Worker that never answers is given up on and the forward reruns on 
   `;
   assert.deepEqual(await printedBy(script), ["true 2", "true 1 1", "true", "true 1"]);
 });
+
+// A kernel of H = 64 whose forwards of 16 sequences run on two threads (N·H² = 65536).
+function spareTestKernels(): { one: RnnKernel; two: RnnKernel } {
+  const geometry = { inputSize: 4, hiddenSize: 64, numLayers: 1, directions: 1, activation: 1 };
+  const weights = [{
+    weightIh: new Float32Array(64 * 4).map((_, i) => Math.sin(i) / 4),
+    weightHh: new Float32Array(64 * 64).map((_, i) => Math.cos(i) / 16),
+  }];
+  const one = new RnnKernel(geometry as RnnGeometry, "relaxed", 1);
+  const two = new RnnKernel(geometry as RnnGeometry, "relaxed", 2);
+  one.uploadWeights(weights);
+  two.uploadWeights(weights);
+  return { one, two };
+}
+
+/** Fails instead of hanging when `promise` does not settle within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+Deno.test("the Worker maps the next large result's buffer, which the next forward of that size uses", async () => {
+  const { one, two } = spareTestKernels();
+  try {
+    await two.ready;
+    const random = seededRandom(21);
+    const forwardBoth = (seqLen: number) => {
+      const input = new Float32Array(seqLen * 16 * 4).map(() => random() * 2 - 1);
+      const expected = one.forward(input, seqLen, 16, true, undefined);
+      const got = two.forward(input, seqLen, 16, true, undefined);
+      assert.equal(two.lastRunThreads, 2);
+      assert.deepEqual(got.output, expected.output, `seqLen ${seqLen}`);
+      assert.deepEqual(got.hN, expected.hN, `seqLen ${seqLen}`);
+      return (seqLen * 16 * 64 + 16 * 64) * 4; // bytes of output and h_n
+    };
+    const bytes = forwardBoth(256); // just over 1 MiB
+    assert.equal(two.spareBytes, 0, "nothing arrives during the forward");
+    await within(two.ready, 5000, "ready");
+    assert.equal(two.spareBytes, bytes, "ready waits for the buffer");
+    forwardBoth(256);
+    assert.equal(two.spareBytes, 0, "the forward took it");
+    await within(two.ready, 5000, "ready");
+    assert.equal(two.spareBytes, bytes);
+    // Another size: the held buffer is dropped, and one of the new size follows.
+    const longer = forwardBoth(300);
+    assert.equal(two.spareBytes, 0);
+    await within(two.ready, 5000, "ready");
+    assert.equal(two.spareBytes, longer);
+    // Back to back, with no event-loop turn between forwards: still right.
+    for (let call = 0; call < 5; call++) forwardBoth(call % 2 ? 300 : 256);
+    await within(two.ready, 5000, "ready");
+    // Small results are cheap to map: none is asked for.
+    forwardBoth(200);
+    await within(two.ready, 5000, "ready");
+    assert.equal(two.spareBytes, 0, "below 1 MiB");
+  } finally {
+    two.close();
+  }
+});
+
+Deno.test("close() drops the held buffer and settles ready while one is being mapped", async () => {
+  const { two } = spareTestKernels();
+  await two.ready;
+  const input = new Float32Array(256 * 16 * 4).fill(0.5);
+  two.forward(input, 256, 16, true, undefined);
+  two.close();
+  await within(two.ready, 5000, "ready after close()");
+  assert.equal(two.spareBytes, 0);
+  assert.deepEqual(two.forward(input, 256, 16, true, undefined).output.length, 256 * 16 * 64);
+  assert.equal(two.lastRunThreads, 1);
+});
+
+Deno.test("forwards back to back ask the Worker for one buffer, not one each", async () => {
+  // In a child process, so that the test can count the Worker's messages.
+  const script = `
+    let buffers = 0;
+    const NativeWorker = globalThis.Worker;
+    globalThis.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener("message", ({ data }) => { if (data instanceof ArrayBuffer) buffers++; });
+      }
+    };
+    const { RNN, Tensor } = await import(${
+    JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+  });
+    using rnn = new RNN({ inputSize: 4, hiddenSize: 64, batchFirst: true, threads: 2 });
+    await rnn.ready;
+    const input = Tensor.zeros([16, 256, 4]);
+    for (let call = 0; call < 20; call++) rnn.forward(input);
+    await rnn.ready;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    console.log(buffers);
+  `;
+  assert.deepEqual(await printedBy(script), ["1"]);
+});
