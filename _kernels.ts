@@ -332,7 +332,10 @@ export class RnnKernel {
     return this.#lastRunThreads;
   }
 
-  /** Resolves when the second thread (if any) is up, failed or closed; forwards before run on one thread. */
+  /**
+   * Resolves when the second thread (if any) is up, failed or closed, and has
+   * sent the result buffer asked of it; forwards before run on one thread.
+   */
   get ready(): Promise<void> {
     return this.#second?.ready ?? Promise.resolve();
   }
@@ -389,13 +392,13 @@ export class RnnKernel {
     const floats = outputLength + stateLength;
     const spare = this.#second?.takeSpare(floats * 4);
     const both = spare ? new Float32Array(spare) : new Float32Array(floats);
-    if (!this.#run(both)) {
+    if (!this.#run(both, spare !== undefined)) {
       // The second thread stalled and may still write into these buffers: leave
       // them to it and run on this thread in fresh ones.
       this.#workStart = this.#workEnd;
       this.#layout(seqLen, batch, batchFirst);
       this.#load(input, h0, lengths, stateLength);
-      this.#run(both);
+      this.#run(both, true);
     }
     const start = this.#regions.output / 4;
     copyFloats(both, 0, this.#kernel.f32, start, both.length);
@@ -419,11 +422,11 @@ export class RnnKernel {
   }
 
   // Runs the plan on two threads when a Worker waits for it (mapping the pages of
-  // `result`, the fresh array the results go to, while the Worker starts); if the
-  // Worker fails, closes it and runs the plan again on this thread alone. Returns
-  // false, without rerunning, when the Worker stalled: it may still write into
-  // this call's buffers.
-  #run(result: Float32Array): boolean {
+  // `result`, the array the results go to, while the Worker starts, unless they
+  // are `mapped` already); if the Worker fails, closes it and runs the plan again
+  // on this thread alone. Returns false, without rerunning, when the Worker
+  // stalled: it may still write into this call's buffers.
+  #run(result: Float32Array, mapped: boolean): boolean {
     const { exports, i32 } = this.#kernel;
     const plan = this.#plan / 4;
     const second = this.#second;
@@ -439,7 +442,7 @@ export class RnnKernel {
         // The Worker has started on the first panels: meanwhile, take the page
         // faults of a fresh result here (about 0.5 ms/MiB), not after the run.
         // After its part, it maps the next call's result buffer, off this thread.
-        touchPages(result);
+        if (!mapped) touchPages(result);
         second.askForSpare(result.byteLength);
         const status = exports.rnnForward(this.#plan, 0);
         this.#lastRunThreads = 2;

@@ -224,17 +224,15 @@ export class SecondThread {
 
   /**
    * Asks the Worker, which has just started a job, to prepare a result buffer
-   * of `bytes` for a later forward (see takeSpare), unless one is held or on
-   * its way, or that size is not worth it.
+   * of `bytes` for a later forward (see takeSpare), unless that size is not
+   * worth it or a buffer is on its way already: one at a time, so that
+   * forwards back to back, whose event loop delivers none, cannot pile them up.
    */
   askForSpare(bytes: number): void {
     if (
-      bytes < SPARE_MIN_BYTES || bytes > SPARE_MAX_BYTES || this.#closed ||
-      this.#spareWanted === bytes || this.#spare?.byteLength === bytes
+      bytes < SPARE_MIN_BYTES || bytes > SPARE_MAX_BYTES || this.#closed || this.#spareWanted
     ) return;
-    if (this.#spareWanted === 0) {
-      this.#spareReady = new Promise((resolve) => this.#settleSpare = resolve);
-    }
+    this.#spareReady = new Promise((resolve) => this.#settleSpare = resolve);
     this.#spareWanted = bytes;
     Atomics.store(this.#words, SPARE, bytes);
   }
@@ -245,19 +243,18 @@ export class SecondThread {
   }
 
   /**
-   * The mapped buffer the Worker prepared, if it holds `bytes`; any other one is
-   * dropped (the caller's sizes changed).
+   * The mapped buffer the Worker prepared, if it holds `bytes`. Another large
+   * size drops it (the caller's sizes changed); a small one leaves it held.
    */
   takeSpare(bytes: number): ArrayBuffer | undefined {
     const spare = this.#spare;
+    if (!spare || bytes < SPARE_MIN_BYTES) return undefined;
     this.#spare = undefined;
-    return spare?.byteLength === bytes ? spare : undefined;
+    return spare.byteLength === bytes ? spare : undefined;
   }
 
-  // A buffer from the Worker (undefined when it could not allocate one). One of an
-  // earlier size, asked for before the latest, is dropped: the latest follows it.
+  // The buffer asked for arrives (undefined when the Worker could not allocate it).
   #receiveSpare(buffer: ArrayBuffer | undefined): void {
-    if (buffer && buffer.byteLength !== this.#spareWanted) return;
     if (!this.#closed) this.#spare = buffer;
     this.#spareWanted = 0;
     this.#settleSpare();

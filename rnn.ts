@@ -227,6 +227,8 @@ export class RNN {
    * After a two-thread forward whose results take 1–128 MiB, it also waits
    * for the Worker to map the memory of the next results of that size (about
    * 0.5 ms per MiB), so that the next such forward skips those page faults.
+   * The model holds that buffer until a forward uses it, a large forward of
+   * another size drops it, or `close()`.
    *
    * @example
    * ```ts

@@ -284,6 +284,10 @@ Deno.test("the Worker maps the next large result's buffer, which the next forwar
       assert.deepEqual(got.hN, expected.hN, `seqLen ${seqLen}`);
       return (seqLen * 16 * 64 + 16 * 64) * 4; // bytes of output and h_n
     };
+    // Small results are cheap to map: none is asked for.
+    forwardBoth(200);
+    await within(two.ready, 5000, "ready");
+    assert.equal(two.spareBytes, 0, "below 1 MiB");
     const bytes = forwardBoth(256); // just over 1 MiB
     assert.equal(two.spareBytes, 0, "nothing arrives during the forward");
     await within(two.ready, 5000, "ready");
@@ -300,10 +304,10 @@ Deno.test("the Worker maps the next large result's buffer, which the next forwar
     // Back to back, with no event-loop turn between forwards: still right.
     for (let call = 0; call < 5; call++) forwardBoth(call % 2 ? 300 : 256);
     await within(two.ready, 5000, "ready");
-    // Small results are cheap to map: none is asked for.
+    assert.equal(two.spareBytes, bytes, "the one the first of them asked for");
+    // A small forward leaves it for the next large one.
     forwardBoth(200);
-    await within(two.ready, 5000, "ready");
-    assert.equal(two.spareBytes, 0, "below 1 MiB");
+    assert.equal(two.spareBytes, bytes);
   } finally {
     two.close();
   }
@@ -314,6 +318,11 @@ Deno.test("close() drops the held buffer and settles ready while one is being ma
   await two.ready;
   const input = new Float32Array(256 * 16 * 4).fill(0.5);
   two.forward(input, 256, 16, true, undefined);
+  await within(two.ready, 5000, "ready");
+  assert.ok(two.spareBytes > 0);
+  two.close();
+  assert.equal(two.spareBytes, 0, "close() dropped the held buffer");
+  two.forward(input, 256, 16, true, undefined);
   two.close();
   await within(two.ready, 5000, "ready after close()");
   assert.equal(two.spareBytes, 0);
@@ -321,15 +330,17 @@ Deno.test("close() drops the held buffer and settles ready while one is being ma
   assert.equal(two.lastRunThreads, 1);
 });
 
-Deno.test("forwards back to back ask the Worker for one buffer, not one each", async () => {
-  // In a child process, so that the test can count the Worker's messages.
+Deno.test("forwards back to back get one buffer from the Worker, not one each, and use it", async () => {
+  // In a child process, so that the test can see the Worker's messages.
   const script = `
-    let buffers = 0;
+    const received = [];
     const NativeWorker = globalThis.Worker;
     globalThis.Worker = class extends NativeWorker {
       constructor(...args) {
         super(...args);
-        this.addEventListener("message", ({ data }) => { if (data instanceof ArrayBuffer) buffers++; });
+        this.addEventListener("message", ({ data }) => {
+          if (data instanceof ArrayBuffer) received.push(data);
+        });
       }
     };
     const { RNN, Tensor } = await import(${
@@ -337,11 +348,13 @@ Deno.test("forwards back to back ask the Worker for one buffer, not one each", a
   });
     using rnn = new RNN({ inputSize: 4, hiddenSize: 64, batchFirst: true, threads: 2 });
     await rnn.ready;
-    const input = Tensor.zeros([16, 256, 4]);
-    for (let call = 0; call < 20; call++) rnn.forward(input);
+    // Two sizes of results over 1 MiB, alternating, with no event-loop turn in between.
+    const inputs = [Tensor.zeros([16, 256, 4]), Tensor.zeros([16, 300, 4])];
+    for (let call = 0; call < 20; call++) rnn.forward(inputs[call % 2]);
     await rnn.ready;
     await new Promise((resolve) => setTimeout(resolve, 300));
-    console.log(buffers);
+    const [output] = rnn.forward(inputs[0]); // the size of the one asked for, by the first call
+    console.log(received.length, received.includes(output.data.buffer));
   `;
-  assert.deepEqual(await printedBy(script), ["1"]);
+  assert.deepEqual(await printedBy(script), ["1 true"]);
 });
