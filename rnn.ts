@@ -175,7 +175,9 @@ export class RNN {
     }
     if (threads === 2 && !THREADS_SUPPORTED) {
       throw new Error(
-        "threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads, which this engine lacks",
+        "threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads, which this engine lacks " +
+          "(a browser has SharedArrayBuffer only on cross-origin isolated pages); " +
+          "RNN.threadsSupported tells in advance",
       );
     }
     const directions = this.bidirectional ? 2 : 1;
@@ -256,6 +258,20 @@ export class RNN {
   [Symbol.dispose](): void {
     this.close();
   }
+
+  /**
+   * Whether `threads: 2` can run in this engine: it needs Workers,
+   * SharedArrayBuffer and WebAssembly threads, and a browser gives
+   * SharedArrayBuffer only to cross-origin isolated pages. Where it is false,
+   * asking for two threads is an error.
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * using rnn = new RNN({ inputSize: 8, hiddenSize: 64, threads: RNN.threadsSupported ? 2 : 1 });
+   * ```
+   */
+  static readonly threadsSupported: boolean = THREADS_SUPPORTED;
 
   /**
    * An RNN built from a trained model's state_dict: inputSize, hiddenSize,

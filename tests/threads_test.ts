@@ -103,6 +103,31 @@ Deno.test("threads: 2 with the strict build gives the strict build's results bit
   }
 });
 
+Deno.test("without SharedArrayBuffer, threadsSupported is false and threads: 2 a clear error", async () => {
+  assert.equal(RNN.threadsSupported, true, "Deno has everything threads: 2 needs");
+  // As on a browser page that is not cross-origin isolated.
+  const script = `
+    delete globalThis.SharedArrayBuffer;
+    const { RNN, Tensor } = await import(${
+    JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+  });
+    console.log(RNN.threadsSupported);
+    try {
+      new RNN({ inputSize: 1, hiddenSize: 2, threads: 2 });
+    } catch (error) {
+      console.log(error.message);
+    }
+    console.log(new RNN({ inputSize: 1, hiddenSize: 2 }).forward(Tensor.zeros([3, 1]))[0].shape);
+  `;
+  const [supported, message, shape] = await printedBy(script);
+  assert.equal(supported, "false");
+  assert.match(
+    message,
+    /threads: 2 needs .*SharedArrayBuffer.*cross-origin isolated.*threadsSupported/,
+  );
+  assert.equal(shape, "[ 3, 2 ]");
+});
+
 Deno.test("ready settles when close() comes before the Worker is up", async () => {
   const rnn = new RNN({ inputSize: 3, hiddenSize: 64, threads: 2 });
   rnn.close();
