@@ -43,11 +43,12 @@ const STALL_LIMIT_MS = 2000;
 // A forward that waits for a starting Worker gives up on it after this long.
 const START_LIMIT_MS = 1000;
 
-// Whether this thread may block in Atomics.wait: yes in Deno and in Workers,
-// no on a browser's main thread (where a Worker may not even start while it blocks).
-// Cleared for good the first time a Worker does not start while this thread
-// waits for it (as a nested Worker may not, in a browser's Worker).
-let canBlock = (() => {
+// Whether this thread may block in Atomics.wait for a Worker to start: yes in
+// Deno, on its main thread and in its Workers. Not in a browser: its main thread
+// may not block at all, and Chrome does not start a Worker's nested Worker while
+// the parent blocks (a wait would run out after START_LIMIT_MS). Cleared for good
+// the first time a Worker does not start while this thread waits for it.
+let canBlock = "Deno" in globalThis && (() => {
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
