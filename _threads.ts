@@ -9,9 +9,9 @@
 // the main thread, which would otherwise take those faults during the forward.
 //
 // A live Worker keeps Deno from exiting, so one left idle for IDLE_MS stops
-// itself. The next forward starts a new one: a very large forward waits for it
-// (about 20 ms in Deno) where the engine lets this thread block; others run on
-// one thread while it starts.
+// itself. The next forward starts a new one: in Deno a very large forward waits
+// for it (about 20 ms); others, and every forward in a browser, run on one
+// thread while it starts.
 
 // Control block words (i32 indices from its start), shared with the Worker.
 const JOB = 0; // incremented by the main thread to start a forward; -1 closes

@@ -58,8 +58,8 @@ export interface RNNOptions {
    * model; otherwise each computes the next free column panel of every matrix
    * product, so a slower core does less, and they meet after each time step). Results are bit-identical to one thread of the same `simd`
    * build; the second thread takes part from `await rnn.ready`, stops itself
-   * after a second without work (the next large forward starts it again; one
-   * of 4 GFLOP or more waits the ~20 ms for it) and for good at `rnn.close()`.
+   * after a second without work (the next large forward starts it again; in
+   * Deno one of 4 GFLOP or more waits the ~20 ms for it) and for good at `rnn.close()`.
    * On a machine with one core it stays on one thread.
    */
   threads?: 1 | 2;
@@ -224,8 +224,8 @@ export class RNN {
    * Resolves when the second thread of a `threads: 2` model is up, or has
    * failed to start, or was closed (at once for one thread); after the Worker
    * stopped when idle, when the one started since is. Forwards before that
-   * run on one thread, with the same results, except that one of 4 GFLOP or
-   * more waits for the Worker where the engine lets the main thread block (Deno does).
+   * run on one thread, with the same results, except that in Deno one of
+   * 4 GFLOP or more waits for the Worker.
    * After a two-thread forward whose results take 1–128 MiB, it also waits
    * for the Worker to map the memory of the next results of that size (about
    * 0.5 ms per MiB), so that the next such forward skips those page faults.
