@@ -13,9 +13,15 @@ import { CONTROL_BYTES, SecondThread } from "./_threads.ts";
 /** Which kernel build runs: fused multiply-add (relaxed SIMD) or plain SIMD mul + add. */
 export type KernelFlavor = "relaxed" | "strict";
 
+/** What this engine lacks to run two threads on one shared memory: none where it can. */
+export const THREADS_MISSING: readonly string[] = [
+  ...(typeof Worker === "function" ? [] : ["Workers"]),
+  ...(typeof SharedArrayBuffer === "function" ? [] : ["SharedArrayBuffer"]),
+  ...(WebAssembly.validate(threadsStrictWasm) ? [] : ["WebAssembly threads"]),
+];
+
 /** True when this engine can run two threads on one shared memory (Workers, atomics, shared memory). */
-export const THREADS_SUPPORTED: boolean = typeof Worker === "function" &&
-  typeof SharedArrayBuffer === "function" && WebAssembly.validate(threadsStrictWasm);
+export const THREADS_SUPPORTED: boolean = THREADS_MISSING.length === 0;
 
 /** Activation codes, as assembly/activation.ts numbers them (ACT_* there; checked by a test). */
 export const ACTIVATION_CODES = { tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -323,8 +329,8 @@ export class RnnKernel {
   }
 
   /** Bytes of the mapped result buffer the second thread prepared for the next large forward. */
-  get spareBytes(): number {
-    return this.#second?.spareBytes ?? 0;
+  get mappedResultBytes(): number {
+    return this.#second?.mappedResultBytes ?? 0;
   }
 
   /** How many threads ran the last forward. */
@@ -390,9 +396,9 @@ export class RnnKernel {
     // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
     // A large one may come mapped already, from the second thread (see #run).
     const floats = outputLength + stateLength;
-    const spare = this.#second?.takeSpare(floats * 4);
-    const both = spare ? new Float32Array(spare) : new Float32Array(floats);
-    if (!this.#run(both, spare !== undefined)) {
+    const mappedBuffer = this.#second?.takeMappedResult(floats * 4);
+    const both = mappedBuffer ? new Float32Array(mappedBuffer) : new Float32Array(floats);
+    if (!this.#run(both, mappedBuffer !== undefined)) {
       // The second thread stalled and may still write into these buffers: leave
       // them to it and run on this thread in fresh ones.
       this.#workStart = this.#workEnd;
@@ -437,13 +443,13 @@ export class RnnKernel {
       i32[plan + PLAN.threads] = 2;
       i32[plan + PLAN.tickets] = i32[plan + PLAN.tickets + 1] = i32[plan + PLAN.abort] = 0;
       const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
+      // After its part, the Worker maps the next call's result buffer, off this thread.
+      second.askForMappedResult(result.byteLength);
       const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {
         // The Worker has started on the first panels: meanwhile, take the page
         // faults of a fresh result here (about 0.5 ms/MiB), not after the run.
-        // After its part, it maps the next call's result buffer, off this thread.
         if (!mapped) touchPages(result);
-        second.askForSpare(result.byteLength);
         const status = exports.rnnForward(this.#plan, 0);
         this.#lastRunThreads = 2;
         const outcome = second.finish(job, () => this.#kernel.i32[plan + PLAN.progress + 1]);
@@ -592,7 +598,8 @@ function zeroFloats(dst: Float32Array, from: number, n: number): void {
   else for (let i = from; i < from + n; i++) dst[i] = 0;
 }
 
-// Writes one zero per 4 KiB of a fresh array, so that the OS maps its pages now.
+// Writes one zero per 4 KiB of a fresh array, so that the OS maps its pages now
+// (as the Worker in _threads.ts does to the buffers it maps for this thread).
 function touchPages(array: Float32Array): void {
   for (let i = 0; i < array.length; i += 1024) array[i] = 0;
 }

@@ -19,7 +19,7 @@ const DONE = 1; // set to the job's number by the Worker when its part is done
 const STATUS = 2; // the Worker's rnnForward result: 0, or 1 for a barrier timeout
 const PLAN = 3; // the plan's address
 const STATE = 4; // one of the states below
-const SPARE = 5; // bytes of the next result buffer the main thread asks for, 0 when none
+const NEXT_RESULT_BYTES = 5; // bytes of the next result buffer the main thread asks for, 0 when none
 const WORDS = 6;
 const STARTING = 0; // no Worker waits for jobs (yet, or any more)
 const IDLE = 1; // the Worker waits for a job
@@ -31,13 +31,13 @@ export const CONTROL_BYTES = 32;
 
 // How long an idle Worker waits for a job before it stops itself.
 const IDLE_MS = 1000;
-// The Worker prepares result buffers from SPARE_MIN_BYTES (smaller ones are
+// The Worker prepares result buffers from MAPPED_RESULT_MIN_BYTES (smaller ones are
 // cheap to map, or come from pages the allocator already holds) to
-// SPARE_MAX_BYTES (the main thread holds one between forwards).
-const SPARE_MIN_BYTES = 1 << 20;
-const SPARE_MAX_BYTES = 128 << 20;
+// MAPPED_RESULT_MAX_BYTES (the main thread holds one between forwards).
+const MAPPED_RESULT_MIN_BYTES = 1 << 20;
+const MAPPED_RESULT_MAX_BYTES = 128 << 20;
 // Pages the Worker maps before it looks for a job again (about 0.1 ms).
-const SPARE_SLICE_PAGES = 64;
+const MAPPING_SLICE_PAGES = 64;
 // The main thread gives up on a Worker that shows no progress for this long.
 const STALL_LIMIT_MS = 2000;
 // A forward that waits for a starting Worker gives up on it after this long.
@@ -67,34 +67,36 @@ self.onmessage = ({ data }) => {
   const { rnnForward } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const words = new Int32Array(memory.buffer, control, ${WORDS});
   let seen = Atomics.load(words, ${JOB});
-  // The result buffer being prepared, and how many of its words are mapped.
-  let spare, mapped = 0;
+  // The next result's buffer being mapped, and how many of its words are.
+  // (The same one write per 4 KiB page as touchPages in _kernels.ts.)
+  let buffer, mapped = 0;
   Atomics.store(words, ${STATE}, ${IDLE});
   Atomics.notify(words, ${STATE});
   self.postMessage("ready");
   for (;;) {
-    if (!spare) {
-      const bytes = Atomics.exchange(words, ${SPARE}, 0);
+    if (!buffer) {
+      const bytes = Atomics.exchange(words, ${NEXT_RESULT_BYTES}, 0);
       if (bytes > 0) {
         try {
-          spare = new Int32Array(bytes / 4);
+          buffer = new Int32Array(bytes / 4);
           mapped = 0;
         } catch {
-          self.postMessage("no spare");
+          self.postMessage("no buffer");
         }
       }
     }
-    if (spare && Atomics.load(words, ${JOB}) === seen) {
-      const end = Math.min(spare.length, mapped + ${SPARE_SLICE_PAGES * 1024});
-      for (; mapped < end; mapped += 1024) spare[mapped] = 0;
-      if (mapped >= spare.length) {
-        self.postMessage(spare.buffer, [spare.buffer]);
-        spare = undefined;
+    if (buffer && Atomics.load(words, ${JOB}) === seen) {
+      const end = Math.min(buffer.length, mapped + ${MAPPING_SLICE_PAGES * 1024});
+      for (; mapped < end; mapped += 1024) buffer[mapped] = 0;
+      if (mapped >= buffer.length) {
+        self.postMessage(buffer.buffer, [buffer.buffer]);
+        buffer = undefined;
       }
       continue;
     }
     const woke = Atomics.wait(words, ${JOB}, seen, ${IDLE_MS});
     if (woke === "timed-out" && Atomics.compareExchange(words, ${STATE}, ${IDLE}, ${STOPPED}) === ${IDLE}) {
+      self.postMessage("stopped");
       self.close();
       return;
     }
@@ -123,10 +125,10 @@ export class SecondThread {
   #mayWaitForStart = false;
   // A mapped result buffer from the Worker, the size asked for and not yet received
   // (0 when none), and what settles when it arrives or never will.
-  #spare: ArrayBuffer | undefined;
-  #spareWanted = 0;
-  #settleSpare: () => void = () => {};
-  #spareReady: Promise<void> = Promise.resolve();
+  #mappedResult: ArrayBuffer | undefined;
+  #mappedResultAsked = 0;
+  #settleMappedResult: () => void = () => {};
+  #mappedResultReady: Promise<void> = Promise.resolve();
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number) {
     this.#module = module;
@@ -142,7 +144,7 @@ export class SecondThread {
    * model works (with one thread in the latter cases).
    */
   get ready(): Promise<void> {
-    return Promise.all([this.#ready, this.#spareReady]).then(() => {});
+    return Promise.all([this.#ready, this.#mappedResultReady]).then(() => {});
   }
 
   #spawn(): void {
@@ -157,7 +159,10 @@ export class SecondThread {
     const settle = this.#settle;
     worker.onmessage = ({ data }) => {
       if (data === "ready") settle();
-      else this.#receiveSpare(data instanceof ArrayBuffer ? data : undefined);
+      // A Worker idle long enough to stop: so is the model, which need not hold memory for it.
+      else if (data === "stopped") {
+        if (worker === this.#worker) this.#mappedResult = undefined;
+      } else this.#receiveMappedResult(data instanceof ArrayBuffer ? data : undefined);
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -224,41 +229,44 @@ export class SecondThread {
   }
 
   /**
-   * Asks the Worker, which has just started a job, to prepare a result buffer
-   * of `bytes` for a later forward (see takeSpare), unless that size is not
-   * worth it or a buffer is on its way already: one at a time, so that
-   * forwards back to back, whose event loop delivers none, cannot pile them up.
+   * Asks the Worker to map a result buffer of `bytes` for a later forward (see
+   * takeMappedResult), unless that size is not worth it or a buffer is on its
+   * way already: one at a time, so that forwards back to back, whose event loop
+   * delivers none, cannot pile them up. Call it before start(): the Worker, or
+   * the one started in its place, looks for the request before and after each
+   * job, and maps the buffer when it has no job.
    */
-  askForSpare(bytes: number): void {
+  askForMappedResult(bytes: number): void {
     if (
-      bytes < SPARE_MIN_BYTES || bytes > SPARE_MAX_BYTES || this.#closed || this.#spareWanted
+      bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES || this.#closed ||
+      this.#mappedResultAsked
     ) return;
-    this.#spareReady = new Promise((resolve) => this.#settleSpare = resolve);
-    this.#spareWanted = bytes;
-    Atomics.store(this.#words, SPARE, bytes);
+    this.#mappedResultReady = new Promise((resolve) => this.#settleMappedResult = resolve);
+    this.#mappedResultAsked = bytes;
+    Atomics.store(this.#words, NEXT_RESULT_BYTES, bytes);
   }
 
   /** Bytes of the mapped result buffer held for the next forward (0 when none). */
-  get spareBytes(): number {
-    return this.#spare?.byteLength ?? 0;
+  get mappedResultBytes(): number {
+    return this.#mappedResult?.byteLength ?? 0;
   }
 
   /**
    * The mapped buffer the Worker prepared, if it holds `bytes`. Another large
    * size drops it (the caller's sizes changed); a small one leaves it held.
    */
-  takeSpare(bytes: number): ArrayBuffer | undefined {
-    const spare = this.#spare;
-    if (!spare || bytes < SPARE_MIN_BYTES) return undefined;
-    this.#spare = undefined;
-    return spare.byteLength === bytes ? spare : undefined;
+  takeMappedResult(bytes: number): ArrayBuffer | undefined {
+    const buffer = this.#mappedResult;
+    if (!buffer || bytes < MAPPED_RESULT_MIN_BYTES) return undefined;
+    this.#mappedResult = undefined;
+    return buffer.byteLength === bytes ? buffer : undefined;
   }
 
   // The buffer asked for arrives (undefined when the Worker could not allocate it).
-  #receiveSpare(buffer: ArrayBuffer | undefined): void {
-    if (!this.#closed) this.#spare = buffer;
-    this.#spareWanted = 0;
-    this.#settleSpare();
+  #receiveMappedResult(buffer: ArrayBuffer | undefined): void {
+    if (!this.#closed) this.#mappedResult = buffer;
+    this.#mappedResultAsked = 0;
+    this.#settleMappedResult();
   }
 
   /** Stops the Worker for good; the RNN goes on with one thread. */
@@ -270,8 +278,8 @@ export class SecondThread {
     Atomics.notify(this.#words, JOB);
     this.#worker?.terminate();
     this.#settle();
-    this.#spare = undefined;
-    this.#spareWanted = 0;
-    this.#settleSpare();
+    this.#mappedResult = undefined;
+    this.#mappedResultAsked = 0;
+    this.#settleMappedResult();
   }
 }

@@ -11,6 +11,7 @@ import {
   type LayerWeights,
   RELAXED_SIMD_SUPPORTED,
   RnnKernel,
+  THREADS_MISSING,
   THREADS_SUPPORTED,
 } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
@@ -175,9 +176,11 @@ export class RNN {
     }
     if (threads === 2 && !THREADS_SUPPORTED) {
       throw new Error(
-        "threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads, which this engine lacks " +
-          "(a browser has SharedArrayBuffer only on cross-origin isolated pages); " +
-          "RNN.threadsSupported tells in advance",
+        "threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads; this engine lacks " +
+          `${
+            THREADS_MISSING.join(" and ")
+          } (a browser has SharedArrayBuffer only on cross-origin ` +
+          "isolated pages). RNN.threadsSupported tells in advance",
       );
     }
     const directions = this.bidirectional ? 2 : 1;
@@ -229,8 +232,8 @@ export class RNN {
    * After a two-thread forward whose results take 1–128 MiB, it also waits
    * for the Worker to map the memory of the next results of that size (about
    * 0.5 ms per MiB), so that the next such forward skips those page faults.
-   * The model holds that buffer until a forward uses it, a large forward of
-   * another size drops it, or `close()`.
+   * The model holds that buffer until a forward uses it, or a large forward
+   * of another size, `close()` or the Worker's stop when idle drops it.
    *
    * @example
    * ```ts

@@ -123,7 +123,7 @@ Deno.test("without SharedArrayBuffer, threadsSupported is false and threads: 2 a
   assert.equal(supported, "false");
   assert.match(
     message,
-    /threads: 2 needs .*SharedArrayBuffer.*cross-origin isolated.*threadsSupported/,
+    /^threads: 2 needs .*; this engine lacks SharedArrayBuffer \(a browser .* cross-origin isolated pages\)\. RNN\.threadsSupported/,
   );
   assert.equal(shape, "[ 3, 2 ]");
 });
@@ -184,6 +184,7 @@ Deno.test("a very large forward waits for a starting Worker: at first and after 
     assert.equal(kernel.lastRunThreads, 2, "the first forward waited for the Worker");
     await new Promise((resolve) => setTimeout(resolve, 1600));
     assert.equal(kernel.threads, 1, "the idle Worker has stopped");
+    assert.equal(kernel.mappedResultBytes, 0, "and the model holds no mapped buffer for it");
     const again = kernel.forward(input, seqLen, batch, true, undefined).output;
     assert.equal(kernel.lastRunThreads, 2, "the next forward waited for a new Worker");
     assert.deepEqual(again, first);
@@ -273,7 +274,7 @@ Deno.test("a Worker that never answers is given up on and the forward reruns on 
 });
 
 // A kernel of H = 64 whose forwards of 16 sequences run on two threads (N·H² = 65536).
-function spareTestKernels(): { one: RnnKernel; two: RnnKernel } {
+function twoThreadTestKernels(): { one: RnnKernel; two: RnnKernel } {
   const geometry = { inputSize: 4, hiddenSize: 64, numLayers: 1, directions: 1, activation: 1 };
   const weights = [{
     weightIh: new Float32Array(64 * 4).map((_, i) => Math.sin(i) / 4),
@@ -296,7 +297,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 Deno.test("the Worker maps the next large result's buffer, which the next forward of that size uses", async () => {
-  const { one, two } = spareTestKernels();
+  const { one, two } = twoThreadTestKernels();
   try {
     await two.ready;
     const random = seededRandom(21);
@@ -312,47 +313,58 @@ Deno.test("the Worker maps the next large result's buffer, which the next forwar
     // Small results are cheap to map: none is asked for.
     forwardBoth(200);
     await within(two.ready, 5000, "ready");
-    assert.equal(two.spareBytes, 0, "below 1 MiB");
+    assert.equal(two.mappedResultBytes, 0, "below 1 MiB");
     const bytes = forwardBoth(256); // just over 1 MiB
-    assert.equal(two.spareBytes, 0, "nothing arrives during the forward");
+    assert.equal(two.mappedResultBytes, 0, "nothing arrives during the forward");
     await within(two.ready, 5000, "ready");
-    assert.equal(two.spareBytes, bytes, "ready waits for the buffer");
+    assert.equal(two.mappedResultBytes, bytes, "ready waits for the buffer");
     forwardBoth(256);
-    assert.equal(two.spareBytes, 0, "the forward took it");
+    assert.equal(two.mappedResultBytes, 0, "the forward took it");
     await within(two.ready, 5000, "ready");
-    assert.equal(two.spareBytes, bytes);
+    assert.equal(two.mappedResultBytes, bytes);
     // Another size: the held buffer is dropped, and one of the new size follows.
     const longer = forwardBoth(300);
-    assert.equal(two.spareBytes, 0);
+    assert.equal(two.mappedResultBytes, 0);
     await within(two.ready, 5000, "ready");
-    assert.equal(two.spareBytes, longer);
+    assert.equal(two.mappedResultBytes, longer);
     // Back to back, with no event-loop turn between forwards: still right.
     for (let call = 0; call < 5; call++) forwardBoth(call % 2 ? 300 : 256);
     await within(two.ready, 5000, "ready");
-    assert.equal(two.spareBytes, bytes, "the one the first of them asked for");
+    assert.equal(two.mappedResultBytes, bytes, "the one the first of them asked for");
     // A small forward leaves it for the next large one.
     forwardBoth(200);
-    assert.equal(two.spareBytes, bytes);
+    assert.equal(two.mappedResultBytes, bytes);
   } finally {
     two.close();
   }
 });
 
-Deno.test("close() drops the held buffer and settles ready while one is being mapped", async () => {
-  const { two } = spareTestKernels();
-  await two.ready;
+Deno.test("close() drops the held buffer, and settles ready while one is being mapped", async () => {
   const input = new Float32Array(256 * 16 * 4).fill(0.5);
-  two.forward(input, 256, 16, true, undefined);
-  await within(two.ready, 5000, "ready");
-  assert.ok(two.spareBytes > 0);
-  two.close();
-  assert.equal(two.spareBytes, 0, "close() dropped the held buffer");
-  two.forward(input, 256, 16, true, undefined);
-  two.close();
-  await within(two.ready, 5000, "ready after close()");
-  assert.equal(two.spareBytes, 0);
-  assert.deepEqual(two.forward(input, 256, 16, true, undefined).output.length, 256 * 16 * 64);
-  assert.equal(two.lastRunThreads, 1);
+  const { two: holding } = twoThreadTestKernels();
+  try {
+    await holding.ready;
+    holding.forward(input, 256, 16, true, undefined);
+    await within(holding.ready, 5000, "ready");
+    assert.ok(holding.mappedResultBytes > 0);
+    holding.close();
+    assert.equal(holding.mappedResultBytes, 0, "close() dropped the held buffer");
+  } finally {
+    holding.close();
+  }
+  const { two: mapping } = twoThreadTestKernels();
+  try {
+    await mapping.ready;
+    mapping.forward(input, 256, 16, true, undefined);
+    assert.equal(mapping.lastRunThreads, 2);
+    mapping.close(); // no event-loop turn since the forward: the buffer is still on its way
+    await within(mapping.ready, 2000, "ready after close()");
+    assert.equal(mapping.mappedResultBytes, 0);
+    assert.equal(mapping.forward(input, 256, 16, true, undefined).output.length, 256 * 16 * 64);
+    assert.equal(mapping.lastRunThreads, 1);
+  } finally {
+    mapping.close();
+  }
 });
 
 Deno.test("forwards back to back get one buffer from the Worker, not one each, and use it", async () => {
