@@ -74,7 +74,7 @@ self.onmessage = ({ data }) => {
   Atomics.notify(words, ${STATE});
   self.postMessage("ready");
   for (;;) {
-    if (!buffer) {
+    if (!buffer && Atomics.load(words, ${JOB}) === seen) {
       const bytes = Atomics.exchange(words, ${NEXT_RESULT_BYTES}, 0);
       if (bytes > 0) {
         try {
@@ -233,8 +233,8 @@ export class SecondThread {
    * takeMappedResult), unless that size is not worth it or a buffer is on its
    * way already: one at a time, so that forwards back to back, whose event loop
    * delivers none, cannot pile them up. Call it before start(): the Worker, or
-   * the one started in its place, looks for the request before and after each
-   * job, and maps the buffer when it has no job.
+   * the one started in its place, looks for the request whenever it has no
+   * job (so after this one), and maps the buffer between jobs.
    */
   askForMappedResult(bytes: number): void {
     if (
