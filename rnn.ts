@@ -175,12 +175,11 @@ export class RNN {
       throw new RangeError(`threads must be 1 or 2: got ${describe(options.threads)}`);
     }
     if (threads === 2 && !THREADS_SUPPORTED) {
+      const missing = THREADS_MISSING.join(" and ");
       throw new Error(
-        "threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads; this engine lacks " +
-          `${
-            THREADS_MISSING.join(" and ")
-          } (a browser has SharedArrayBuffer only on cross-origin ` +
-          "isolated pages). RNN.threadsSupported tells in advance",
+        `threads: 2 needs Workers, SharedArrayBuffer and WebAssembly threads; this engine lacks ${missing} ` +
+          "(a browser has SharedArrayBuffer only on cross-origin isolated pages). " +
+          "RNN.threadsSupported tells in advance",
       );
     }
     const directions = this.bidirectional ? 2 : 1;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { BIG_ENDIAN, decodeFloats, type FloatDtype, swapBytes } from "./_decode.ts";
+import { BIG_ENDIAN, decodeFloats, FLOAT_BYTES, type FloatDtype, swapBytes } from "./_decode.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The largest header the reference implementation reads (100 MB). */
@@ -42,7 +42,8 @@ const DTYPE_BITS: Readonly<Record<string, number>> = {
   I64: 64,
   U64: 64,
 };
-const READABLE = ["F32", "F16", "BF16", "F64"];
+// The dtypes read as float32: those decodeFloats knows.
+const READABLE = Object.keys(FLOAT_BYTES);
 
 /**
  * Reads every tensor of a safetensors file as a float32 `Tensor`, keyed by name in

@@ -2,6 +2,7 @@
 // benchmarks and the peer comparison.
 
 import { RNN, type RNNOptions, Tensor } from "../mod.ts";
+import { parameterCount } from "../rnn.ts";
 
 /** One benchmark workload: N sequences of length L through an RNN. */
 export interface Workload {
@@ -46,7 +47,7 @@ export function memoryMeasure(
   rnn: RNN,
 ): { ioWeightBytes: number; projectionBytes: number } {
   const H = options.hiddenSize, D = options.bidirectional ? 2 : 1, layers = options.numLayers ?? 1;
-  const weights = Object.values(rnn.stateDict()).reduce((sum, t) => sum + t.data.length, 0);
+  const weights = parameterCount(rnn);
   const floats = seqLen * batch * options.inputSize + seqLen * batch * D * H +
     D * layers * batch * H + weights;
   return { ioWeightBytes: 4 * floats, projectionBytes: 4 * seqLen * batch * Math.ceil(H / 8) * 8 };
