@@ -124,9 +124,11 @@ export class SecondThread {
   // Whether a forward may still wait for the latest Worker to start (once per Worker).
   #mayWaitForStart = false;
   // A mapped result buffer from the Worker, the size asked for and not yet received
-  // (0 when none), and what settles when it arrives or never will.
+  // (0 when none), and what settles when it arrives or never will; and the result
+  // size of the last two-thread forward whose size was worth a buffer.
   #mappedResult: ArrayBuffer | undefined;
   #mappedResultAsked = 0;
+  #lastResultBytes = 0;
   #settleMappedResult: () => void = () => {};
   #mappedResultReady: Promise<void> = Promise.resolve();
 
@@ -230,17 +232,19 @@ export class SecondThread {
 
   /**
    * Asks the Worker to map a result buffer of `bytes` for a later forward (see
-   * takeMappedResult), unless that size is not worth it or a buffer is on its
-   * way already: one at a time, so that forwards back to back, whose event loop
-   * delivers none, cannot pile them up. Call it before start(): the Worker, or
-   * the one started in its place, looks for the request whenever it has no
-   * job (so after this one), and maps the buffer between jobs.
+   * takeMappedResult) when the last forward of a size worth it had results of
+   * that size too (sizes that change from call to call would waste every
+   * buffer), unless a buffer is on its way already: one at a time,
+   * so that forwards back to back, whose event loop delivers none, cannot pile
+   * them up. Call it before start(): the Worker, or the one started in its
+   * place, looks for the request whenever it has no job (so after this one), and
+   * maps the buffer between jobs.
    */
   askForMappedResult(bytes: number): void {
-    if (
-      bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES || this.#closed ||
-      this.#mappedResultAsked
-    ) return;
+    if (bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES) return;
+    const repeated = bytes === this.#lastResultBytes;
+    this.#lastResultBytes = bytes;
+    if (!repeated || this.#closed || this.#mappedResultAsked) return;
     this.#mappedResultReady = new Promise((resolve) => this.#settleMappedResult = resolve);
     this.#mappedResultAsked = bytes;
     Atomics.store(this.#words, NEXT_RESULT_BYTES, bytes);
