@@ -132,13 +132,6 @@ function cpuModel(): string {
 
 const log = (msg: string) => console.error(msg);
 
-/**
- * V8's gc(), when run with --v8-flags=--expose-gc (as the tasks do): called before
- * every timed batch, so that no engine pays for collecting another's garbage (W3's
- * results are 32 MiB each, and TensorFlow.js leaves much behind).
- */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
 // --- main -------------------------------------------------------------------
 
 interface Result {
@@ -208,7 +201,6 @@ async function main() {
     ortThreads: 1,
     simd: "",
     tfjs: tfjs?.description,
-    garbageCollectedBeforeBatches: collectGarbage !== undefined,
   };
   const results: Result[] = [];
   let failed = false;
@@ -348,20 +340,17 @@ async function main() {
     }
     const timeNode = async () => {
       if (!nodeSession || !nodeFeeds) return;
-      collectGarbage?.();
       const t0 = performance.now();
       for (let i = 0; i < kOrt; i++) await nodeSession.run(nodeFeeds);
       nodeTimes.push((performance.now() - t0) / kOrt);
     };
     const timeTfjs = (round: number) => {
       if (!tfjsModel || !timesTfjs(round)) return;
-      collectGarbage?.();
       const t0 = performance.now();
       for (let i = 0; i < kTfjs; i++) tfjsModel.run(x);
       tfjsTimes.push((performance.now() - t0) / kTfjs);
     };
     const timeOurs = async () => {
-      collectGarbage?.();
       const t0 = performance.now();
       for (let i = 0; i < kOurs; i++) rnn.forward(input);
       oursTimes.push((performance.now() - t0) / kOurs);
@@ -375,11 +364,9 @@ async function main() {
       // is timed so (only its first call finds memory mapped ahead: each one on W3 and W4),
       // then a batch back to back, which finds none.
       await twin.ready;
-      collectGarbage?.();
       const t1 = performance.now();
       for (let i = 0; i < kOurs; i++) twin.forward(input);
       twinTimes.push((performance.now() - t1) / kOurs);
-      collectGarbage?.();
       const t2 = performance.now();
       for (let i = 0; i < kOurs; i++) twin.forward(input);
       twinBackToBackTimes.push((performance.now() - t2) / kOurs);
@@ -387,7 +374,6 @@ async function main() {
       await twin.ready;
     };
     const timeOrt = async () => {
-      collectGarbage?.();
       const t0 = performance.now();
       for (let i = 0; i < kOrt; i++) await session.run(feeds);
       ortTimes.push((performance.now() - t0) / kOrt);
@@ -483,11 +469,6 @@ function printTable(env: Record<string, unknown>, results: Result[]) {
       `onnxruntime-web ${env.ortWeb}: wasm SIMD, 1 thread`,
   );
   if (env.tfjs) console.log(`tfjs-wasm: ${env.tfjs}; tf.layers.simpleRNN (bidirectional for W4)`);
-  if (!env.garbageCollectedBeforeBatches) {
-    console.log(
-      "(without --v8-flags=--expose-gc: an engine may pay for collecting another's garbage)",
-    );
-  }
   const header = [
     "workload",
     "ours",
