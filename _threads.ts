@@ -234,11 +234,11 @@ export class SecondThread {
    * Asks the Worker to map a result buffer of `bytes` for a later forward (see
    * takeMappedResult) when the last forward of a size worth it had results of
    * that size too (sizes that change from call to call would waste every
-   * buffer), unless a buffer is on its way already: one at a time,
-   * so that forwards back to back, whose event loop delivers none, cannot pile
-   * them up. Call it before start(): the Worker, or the one started in its
-   * place, looks for the request whenever it has no job (so after this one), and
-   * maps the buffer between jobs.
+   * buffer), unless a buffer is on its way already: one at a time, so that
+   * forwards back to back, whose event loop delivers none, cannot pile them up.
+   * Call it before start(): the Worker, or the one started in its place, looks
+   * for the request whenever it has no job (so after this one), and maps the
+   * buffer between jobs.
    */
   askForMappedResult(bytes: number): void {
     if (bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES) return;
