@@ -444,7 +444,7 @@ export class RnnKernel {
       i32[plan + PLAN.tickets] = i32[plan + PLAN.tickets + 1] = i32[plan + PLAN.abort] = 0;
       const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
       // After its part, the Worker maps the next call's result buffer, off this thread
-      // (when this call's size repeats the last one's).
+      // (when this call's size repeats the last large call's).
       second.askForMappedResult(result.byteLength);
       const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {

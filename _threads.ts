@@ -124,11 +124,13 @@ export class SecondThread {
   // Whether a forward may still wait for the latest Worker to start (once per Worker).
   #mayWaitForStart = false;
   // A mapped result buffer from the Worker, the size asked for and not yet received
-  // (0 when none), and what settles when it arrives or never will; and the result
-  // size of the last two-thread forward whose size was worth a buffer.
+  // (0 when none), and what settles when it arrives or never will; the result size
+  // of the last forward of at least MAPPED_RESULT_MIN_BYTES (on one thread or two),
+  // and whether the current one repeats it.
   #mappedResult: ArrayBuffer | undefined;
   #mappedResultAsked = 0;
   #lastResultBytes = 0;
+  #resultSizeRepeated = false;
   #settleMappedResult: () => void = () => {};
   #mappedResultReady: Promise<void> = Promise.resolve();
 
@@ -232,8 +234,8 @@ export class SecondThread {
 
   /**
    * Asks the Worker to map a result buffer of `bytes` for a later forward (see
-   * takeMappedResult) when the last forward of a size worth it had results of
-   * that size too (sizes that change from call to call would waste every
+   * takeMappedResult) when this forward's results are the size of the last
+   * large forward's (sizes that change from call to call would waste every
    * buffer), unless a buffer is on its way already: one at a time, so that
    * forwards back to back, whose event loop delivers none, cannot pile them up.
    * Call it before start(): the Worker, or the one started in its place, looks
@@ -241,10 +243,10 @@ export class SecondThread {
    * buffer between jobs.
    */
   askForMappedResult(bytes: number): void {
-    if (bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES) return;
-    const repeated = bytes === this.#lastResultBytes;
-    this.#lastResultBytes = bytes;
-    if (!repeated || this.#closed || this.#mappedResultAsked) return;
+    if (
+      bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES ||
+      !this.#resultSizeRepeated || this.#closed || this.#mappedResultAsked
+    ) return;
     this.#mappedResultReady = new Promise((resolve) => this.#settleMappedResult = resolve);
     this.#mappedResultAsked = bytes;
     Atomics.store(this.#words, NEXT_RESULT_BYTES, bytes);
@@ -258,10 +260,15 @@ export class SecondThread {
   /**
    * The mapped buffer the Worker prepared, if it holds `bytes`. Another large
    * size drops it (the caller's sizes changed); a small one leaves it held.
+   * Called at every forward, before askForMappedResult: it also notes whether
+   * a large size repeats the last large one.
    */
   takeMappedResult(bytes: number): ArrayBuffer | undefined {
+    if (bytes < MAPPED_RESULT_MIN_BYTES) return undefined;
+    this.#resultSizeRepeated = bytes === this.#lastResultBytes;
+    this.#lastResultBytes = bytes;
     const buffer = this.#mappedResult;
-    if (!buffer || bytes < MAPPED_RESULT_MIN_BYTES) return undefined;
+    if (!buffer) return undefined;
     this.#mappedResult = undefined;
     return buffer.byteLength === bytes ? buffer : undefined;
   }

@@ -228,9 +228,10 @@ export class RNN {
    * stopped when idle, when the one started since is. Forwards before that
    * run on one thread, with the same results, except that in Deno one of
    * 4 GFLOP or more waits for the Worker.
-   * After a two-thread forward whose results take 1–128 MiB, it also waits
-   * for the Worker to map the memory of the next results of that size (about
-   * 0.5 ms per MiB), so that the next such forward skips those page faults.
+   * After a two-thread forward whose results take 1–128 MiB, as much as the
+   * last large forward's did, it also waits for the Worker to map the memory
+   * of the next results of that size (about 0.5 ms per MiB), so that the next
+   * such forward skips those page faults.
    * The model holds that buffer until a forward uses it, or a large forward
    * of another size, `close()` or the Worker's stop when idle drops it.
    *

@@ -318,7 +318,6 @@ Deno.test("the Worker maps the next large result's buffer when sizes repeat, and
     await within(two.ready, 5000, "ready");
     assert.equal(two.mappedResultBytes, 0, "a size seen once is not asked for");
     forwardBoth(256);
-    assert.equal(two.mappedResultBytes, 0, "nothing arrives during the forward");
     await within(two.ready, 5000, "ready");
     assert.equal(two.mappedResultBytes, bytes, "its repeat asked; ready waits for the buffer");
     forwardBoth(256);
@@ -338,6 +337,15 @@ Deno.test("the Worker maps the next large result's buffer when sizes repeat, and
       await within(two.ready, 5000, "ready");
       assert.equal(two.mappedResultBytes, 0, `changing sizes, call ${call}`);
     }
+    // A large forward that runs on one thread (N·H² too small for two) is a change too.
+    const oneThreadInput = new Float32Array(600 * 8 * 4).fill(0.25);
+    for (let call = 0; call < 4; call++) {
+      if (call % 2) two.forward(oneThreadInput, 600, 8, true, undefined);
+      else forwardBoth(256);
+      await within(two.ready, 5000, "ready");
+      assert.equal(two.mappedResultBytes, 0, `with a one-thread size, call ${call}`);
+    }
+    assert.equal(two.lastRunThreads, 1);
     // Back to back, with no event-loop turn between forwards: still right.
     for (let call = 0; call < 5; call++) forwardBoth(256);
     await within(two.ready, 5000, "ready");
@@ -373,7 +381,12 @@ Deno.test("close() drops the held buffer, and settles ready while one is being m
     mapping.forward(input, 256, 16, true, undefined);
     mapping.forward(input, 256, 16, true, undefined);
     assert.equal(mapping.lastRunThreads, 2);
-    mapping.close(); // no event-loop turn since the forward: the buffer is still on its way
+    // No event-loop turn since the forward (microtasks only): the buffer is still on its way.
+    let settled = false;
+    mapping.ready.then(() => settled = true);
+    for (let tick = 0; tick < 10; tick++) await null;
+    assert.equal(settled, false, "ready waits for the buffer asked for");
+    mapping.close();
     await within(mapping.ready, 2000, "ready after close()");
     assert.equal(mapping.mappedResultBytes, 0);
     assert.equal(mapping.forward(input, 256, 16, true, undefined).output.length, 256 * 16 * 64);
@@ -383,7 +396,7 @@ Deno.test("close() drops the held buffer, and settles ready while one is being m
   }
 });
 
-Deno.test("forwards back to back get one buffer from the Worker, not one each, and use it; changing sizes none", async () => {
+Deno.test("forwards back to back get one buffer from the Worker, not one each, and use it, and alternating sizes get none", async () => {
   // In a child process, so that the test can see the Worker's messages.
   const script = `
     const received = [];
