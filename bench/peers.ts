@@ -9,8 +9,9 @@
 // agree to 1e-4 on output and h_n before they are timed.
 // Timing interleaves batches of calls of each engine (alternating which goes
 // first) after a warm-up, and reports the median of the per-call batch means
-// (TensorFlow.js, far slower, only in some of the rounds). Each workload gets
-// about 20 s (--budget: seconds per workload, for a longer, steadier run).
+// (TensorFlow.js, far slower, only in some of the rounds). The rounds of each
+// workload take about 20 s of our and onnxruntime-web's batches (--budget:
+// seconds, for a longer, steadier run); the other engines add their own time.
 //
 // --node also times native onnxruntime-node (1 thread; needs -A for its addon).
 // --tfjs also times TensorFlow.js 4.22.0's layers API (tf.layers.simpleRNN per
@@ -51,7 +52,7 @@ interface Args {
   node: boolean;
   /** Also time TensorFlow.js (layers API, wasm backend, SIMD, 1 thread). */
   tfjs: boolean;
-  /** Seconds of timing per workload (all engines together). */
+  /** Seconds of our and onnxruntime-web's batches per workload (the other engines add theirs). */
   budget?: number;
 }
 
@@ -73,7 +74,7 @@ function parseArgs(argv: string[]): Args {
       const v = value();
       args.budget = Number(v);
       if (!/^\d+(\.\d+)?$/.test(v) || !(args.budget > 0)) {
-        throw new Error(`bad --budget ${v}: seconds, a positive number\n${USAGE}`);
+        throw new Error(`bad --budget ${v}: expected a positive number of seconds\n${USAGE}`);
       }
     } else if (flag === "--threads") {
       const v = value();
@@ -190,7 +191,9 @@ async function main() {
   const budgetMs = (args.budget ?? (args.quick ? 3 : 20)) * 1000;
   const batchMs = args.quick ? 10 : 25;
   const minRounds = args.quick ? 3 : 7;
-  const maxRounds = args.quick ? 10 : Math.max(60, Math.round(budgetMs * 3 / 1000));
+  const maxRounds = args.quick && args.budget === undefined
+    ? 10
+    : Math.max(60, Math.round(budgetMs * 3 / 1000));
 
   const env = {
     cpu: cpuModel(),
