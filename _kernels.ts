@@ -375,7 +375,8 @@ export class RnnKernel {
    * Runs the forward on `input` (seqLen·batch rows of inputSize, time-major or,
    * with batchFirst, batch-major) from `h0` (zeros when undefined). With
    * `lengths` (one per sequence, each in 1..seqLen), sequence n runs only its
-   * first lengths[n] steps, as a packed sequence does in torch.
+   * first lengths[n] steps, as a packed sequence does in torch. The results go
+   * into new arrays, or into `into`'s when given (and it is returned).
    */
   forward(
     input: Float32Array,
@@ -384,6 +385,7 @@ export class RnnKernel {
     batchFirst: boolean,
     h0: Float32Array | undefined,
     lengths?: Int32Array,
+    into?: KernelResult,
   ): KernelResult {
     const laidOut = this.#laidOut;
     if (laidOut.seqLen !== seqLen || laidOut.batch !== batch || laidOut.batchFirst !== batchFirst) {
@@ -393,11 +395,16 @@ export class RnnKernel {
     const stateLength = numLayers * directions * batch * hiddenSize;
     this.#load(input, h0, lengths, stateLength);
     const outputLength = seqLen * batch * directions * hiddenSize;
-    // One allocation for both results: each ArrayBuffer costs about 0.3 µs in Deno.
-    // A large one may come mapped already, from the second thread (see #run).
+    // One allocation for both results, unless the caller gave arrays: each
+    // ArrayBuffer costs about 0.3 µs in Deno. A large one may come mapped
+    // already, from the second thread (see #run).
     const floats = outputLength + stateLength;
-    const mappedBuffer = this.#second?.takeMappedResult(floats * 4);
-    const both = mappedBuffer ? new Float32Array(mappedBuffer) : new Float32Array(floats);
+    const mappedBuffer = into ? undefined : this.#second?.takeMappedResult(floats * 4);
+    const both = into
+      ? undefined
+      : mappedBuffer
+      ? new Float32Array(mappedBuffer)
+      : new Float32Array(floats);
     if (!this.#run(both, mappedBuffer !== undefined)) {
       // The second thread stalled and may still write into these buffers: leave
       // them to it and run on this thread in fresh ones.
@@ -407,6 +414,11 @@ export class RnnKernel {
       this.#run(both, true);
     }
     const start = this.#regions.output / 4;
+    if (!both) {
+      copyFloats(into!.output, 0, this.#kernel.f32, start, outputLength);
+      copyFloats(into!.hN, 0, this.#kernel.f32, start + outputLength, stateLength);
+      return into!;
+    }
     copyFloats(both, 0, this.#kernel.f32, start, both.length);
     return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
   }
@@ -428,11 +440,12 @@ export class RnnKernel {
   }
 
   // Runs the plan on two threads when a Worker waits for it (mapping the pages of
-  // `result`, the array the results go to, while the Worker starts, unless they
-  // are `mapped` already); if the Worker fails, closes it and runs the plan again
-  // on this thread alone. Returns false, without rerunning, when the Worker
-  // stalled: it may still write into this call's buffers.
-  #run(result: Float32Array, mapped: boolean): boolean {
+  // `result`, the new array the results go to, while the Worker starts, unless
+  // they are `mapped` already; undefined when they go to the caller's arrays);
+  // if the Worker fails, closes it and runs the plan again on this thread alone.
+  // Returns false, without rerunning, when the Worker stalled: it may still write
+  // into this call's buffers.
+  #run(result: Float32Array | undefined, mapped: boolean): boolean {
     const { exports, i32 } = this.#kernel;
     const plan = this.#plan / 4;
     const second = this.#second;
@@ -445,12 +458,12 @@ export class RnnKernel {
       const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
       // After its part, the Worker maps the next call's result buffer, off this thread
       // (when this call's size repeats the last large call's).
-      second.askForMappedResult(result.byteLength);
+      if (result) second.askForMappedResult(result.byteLength);
       const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {
         // The Worker has started on the first panels: meanwhile, take the page
         // faults of a fresh result here (about 0.5 ms/MiB), not after the run.
-        if (!mapped) touchPages(result);
+        if (result && !mapped) touchPages(result);
         const status = exports.rnnForward(this.#plan, 0);
         this.#lastRunThreads = 2;
         const outcome = second.finish(job, () => this.#kernel.i32[plan + PLAN.progress + 1]);

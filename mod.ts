@@ -21,6 +21,7 @@ export {
   type Nonlinearity,
   RNN,
   type RNNOptions,
+  type StepOptions,
 } from "./rnn.ts";
 export type { KernelFlavor } from "./_kernels.ts";
 export { Linear, type LinearOptions } from "./linear.ts";

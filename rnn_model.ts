@@ -131,7 +131,8 @@ export class RNNModel {
 
   /**
    * Returns `[y, hN]`: y has the RNN output's shape with outFeatures as its
-   * last axis; hN is the RNN's. Takes `forward`'s h0 and options (`lengths`).
+   * last axis; hN is the RNN's. Takes `forward`'s h0 and `lengths` (not `out`:
+   * call `model.rnn.forward` for that).
    *
    * @example
    * ```ts
@@ -140,7 +141,12 @@ export class RNNModel {
    * console.log(model.forward(Tensor.zeros([5, 3]))[0].shape); // [5, 2]
    * ```
    */
-  forward(input: Tensor, h0?: Tensor, options?: ForwardOptions): [Tensor, Tensor] {
+  forward(input: Tensor, h0?: Tensor, options?: Omit<ForwardOptions, "out">): [Tensor, Tensor] {
+    if ((options as ForwardOptions | undefined)?.out !== undefined) {
+      throw new TypeError(
+        "RNNModel.forward takes no out: y is a new tensor; use model.rnn.forward(input, h0, { out }) and model.head.forward",
+      );
+    }
     const [output, hN] = this.rnn.forward(input, h0, options);
     return [this.head.forward(output), hN];
   }

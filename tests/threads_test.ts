@@ -350,6 +350,14 @@ Deno.test("the Worker maps the next large result's buffer when sizes repeat, and
     for (let call = 0; call < 5; call++) forwardBoth(256);
     await within(two.ready, 5000, "ready");
     assert.equal(two.mappedResultBytes, bytes, "the one the second of them asked for");
+    // A forward into the caller's arrays (forward's out) leaves it too.
+    const into = { output: new Float32Array(256 * 16 * 64), hN: new Float32Array(16 * 64) };
+    const intoInput = new Float32Array(256 * 16 * 4).fill(0.5);
+    assert.equal(two.forward(intoInput, 256, 16, true, undefined, undefined, into), into);
+    assert.equal(two.lastRunThreads, 2);
+    assert.deepEqual(into.output, one.forward(intoInput, 256, 16, true, undefined).output);
+    await within(two.ready, 5000, "ready");
+    assert.equal(two.mappedResultBytes, bytes, "a forward into the caller's arrays left it");
     // A small forward leaves it for the next large one, and does not count as a change.
     forwardBoth(200);
     assert.equal(two.mappedResultBytes, bytes);
