@@ -33,6 +33,13 @@ for (const workload of WORKLOADS) {
     group,
     fn: () => void strict.forward(input),
   });
+  // What a new result costs: the same forward into the same two tensors each time.
+  const [output, hN] = rnn.forward(input);
+  Deno.bench({
+    name: `${workload.name} wasm relaxed SIMD, into { out }`,
+    group,
+    fn: () => void rnn.forward(input, undefined, { out: [output, hN] }),
+  });
 }
 
 // Streaming: RNN.step() one time step at a time, H = 64 (the per-call overhead a caller pays per frame).
@@ -51,6 +58,12 @@ for (const workload of WORKLOADS) {
     fn: () => {
       [, h] = rnn.step(frame, h);
     },
+  });
+  const y = Tensor.zeros([1, 1, 64]), state = Tensor.zeros([1, 1, 64]);
+  Deno.bench({
+    name: "step() one frame, in place with { out: [y, h] }",
+    group: "streaming",
+    fn: () => void rnn.step(frame, state, { out: [y, state] }),
   });
   const chunk = Tensor.zeros([1, 100, 32]);
   Deno.bench({
