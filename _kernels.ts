@@ -395,16 +395,15 @@ export class RnnKernel {
     const stateLength = numLayers * directions * batch * hiddenSize;
     this.#load(input, h0, lengths, stateLength);
     const outputLength = seqLen * batch * directions * hiddenSize;
-    // One allocation for both results, unless the caller gave arrays: each
-    // ArrayBuffer costs about 0.3 µs in Deno. A large one may come mapped
+    // One allocation for both results, unless they go into the caller's arrays:
+    // each ArrayBuffer costs about 0.3 µs in Deno. A large one may come mapped
     // already, from the second thread (see #run).
     const floats = outputLength + stateLength;
-    const mappedBuffer = into ? undefined : this.#second?.takeMappedResult(floats * 4);
-    const both = into
-      ? undefined
-      : mappedBuffer
-      ? new Float32Array(mappedBuffer)
-      : new Float32Array(floats);
+    let both: Float32Array | undefined, mappedBuffer: ArrayBuffer | undefined;
+    if (!into) {
+      mappedBuffer = this.#second?.takeMappedResult(floats * 4);
+      both = mappedBuffer ? new Float32Array(mappedBuffer) : new Float32Array(floats);
+    }
     if (!this.#run(both, mappedBuffer !== undefined)) {
       // The second thread stalled and may still write into these buffers: leave
       // them to it and run on this thread in fresh ones.
@@ -414,13 +413,13 @@ export class RnnKernel {
       this.#run(both, true);
     }
     const start = this.#regions.output / 4;
-    if (!both) {
-      copyFloats(into!.output, 0, this.#kernel.f32, start, outputLength);
-      copyFloats(into!.hN, 0, this.#kernel.f32, start + outputLength, stateLength);
-      return into!;
+    if (into) {
+      copyFloats(into.output, 0, this.#kernel.f32, start, outputLength);
+      copyFloats(into.hN, 0, this.#kernel.f32, start + outputLength, stateLength);
+      return into;
     }
-    copyFloats(both, 0, this.#kernel.f32, start, both.length);
-    return { output: both.subarray(0, outputLength), hN: both.subarray(outputLength) };
+    copyFloats(both!, 0, this.#kernel.f32, start, floats);
+    return { output: both!.subarray(0, outputLength), hN: both!.subarray(outputLength) };
   }
 
   // Copies one call's inputs into the laid-out buffers and points the plan at them.

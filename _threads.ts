@@ -260,8 +260,9 @@ export class SecondThread {
   /**
    * The mapped buffer the Worker prepared, if it holds `bytes`. Another large
    * size drops it (the caller's sizes changed); a small one leaves it held.
-   * Called at every forward, before askForMappedResult: it also notes whether
-   * a large size repeats the last large one.
+   * Called at every forward that allocates its results (not those into the
+   * caller's arrays), before askForMappedResult: it also notes whether a large
+   * size repeats the last large one.
    */
   takeMappedResult(bytes: number): ArrayBuffer | undefined {
     if (bytes < MAPPED_RESULT_MIN_BYTES) return undefined;

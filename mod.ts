@@ -19,9 +19,9 @@ export {
   type ForwardOptions,
   type FromStateDictOptions,
   type Nonlinearity,
+  type OutOptions,
   RNN,
   type RNNOptions,
-  type StepOptions,
 } from "./rnn.ts";
 export type { KernelFlavor } from "./_kernels.ts";
 export { Linear, type LinearOptions } from "./linear.ts";

@@ -327,7 +327,7 @@ export class RNN {
    * total_length = L): output is 0 past each sequence's length, hN holds each
    * sequence's state after its own last step, and the reverse direction starts
    * at that step. `options.out` writes the results into the caller's
-   * `[output, hN]` instead of new tensors (see `StepOptions.out`).
+   * `[output, hN]` instead of new tensors (see `OutOptions.out`).
    *
    * @example
    * ```ts
@@ -360,7 +360,7 @@ export class RNN {
    * console.log(y.shape); // [1, 1, 2]: h_3, as forward over [1, 2, 3] gives
    * ```
    */
-  step(x: Tensor, h?: Tensor, options: StepOptions = {}): [Tensor, Tensor] {
+  step(x: Tensor, h?: Tensor, options: OutOptions = {}): [Tensor, Tensor] {
     if (this.bidirectional) {
       throw new Error(
         "step() cannot stream a bidirectional RNN: its reverse direction needs the whole sequence; use forward()",
@@ -437,19 +437,19 @@ export class RNN {
     const out = options.out === undefined
       ? undefined
       : checkOut(options.out, outputShape, stateShape);
-    if (batch === 0) {
-      return out ? [out[0], out[1]] : [Tensor.zeros(outputShape), Tensor.zeros(stateShape)];
+    if (batch > 0) {
+      const { output, hN } = this.#kernel.forward(
+        dataOf(input, "input"),
+        seqLen,
+        batch,
+        this.batchFirst,
+        h0 && dataOf(h0, h0Name),
+        lengths,
+        out?.arrays,
+      );
+      if (!out) return [new Tensor(outputShape, output), new Tensor(stateShape, hN)];
     }
-    const { output, hN } = this.#kernel.forward(
-      dataOf(input, "input"),
-      seqLen,
-      batch,
-      this.batchFirst,
-      h0 && dataOf(h0, h0Name),
-      lengths,
-      out && { output: out[0].data, hN: out[1].data },
-    );
-    return out ? [out[0], out[1]] : [new Tensor(outputShape, output), new Tensor(stateShape, hN)];
+    return out ? out.tensors : [Tensor.zeros(outputShape), Tensor.zeros(stateShape)];
   }
 
   // Output and state shapes for a call's geometry, frozen once per geometry.
@@ -652,20 +652,22 @@ export interface FromStateDictOptions {
   simd?: KernelFlavor;
 }
 
-/** Per-call options of `RNN.step`: where its results go. */
-export interface StepOptions {
+/** Where a call of `RNN.forward` or `RNN.step` puts its results: the options of `step`. */
+export interface OutOptions {
   /**
    * `[output, hN]` to write the results into, instead of new tensors: of
-   * exactly the shapes the call returns, and the call returns them. With the
-   * same shapes call after call, nothing is allocated (a new result of 32 MiB
-   * costs about 15 ms of page faults). They may be the tensors passed as input
-   * or h0, which are read before anything is written.
+   * exactly the shapes the call returns (torch's `out=` resizes a tensor of
+   * another shape; this refuses it), not sharing memory with each other; the
+   * call returns them. With the same shapes call after call, nothing is
+   * allocated (a new result of 32 MiB costs about 15 ms of page faults). They
+   * may be the tensors passed as input or h0, which are read before anything
+   * is written.
    */
   out?: readonly [Tensor, Tensor];
 }
 
 /** Per-call options of `RNN.forward`. */
-export interface ForwardOptions extends StepOptions {
+export interface ForwardOptions extends OutOptions {
   /**
    * For a padded batch: the length of each sequence (N integers in 1..L), as
    * given to torch's pack_padded_sequence (any order: enforce_sorted=False).
@@ -681,39 +683,48 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-// The caller's result tensors (forward's `out` option), checked against the
-// shapes the call returns.
+// The caller's result tensors (the `out` option), checked against the shapes the
+// call returns, with the arrays to write into: each element and its data is read
+// once, so what was checked is what is written.
 function checkOut(
   out: unknown,
   outputShape: readonly number[],
   stateShape: readonly number[],
-): readonly [Tensor, Tensor] {
+): { tensors: [Tensor, Tensor]; arrays: { output: Float32Array; hN: Float32Array } } {
   if (!Array.isArray(out) || out.length !== 2) {
     throw new TypeError(`out must be [output, hN], two Tensors: got ${describe(out)}`);
   }
+  const tensors: unknown[] = [out[0], out[1]];
   const shapes = [outputShape, stateShape];
   const names = ["out[0] (output)", "out[1] (hN)"];
+  const checked: Tensor[] = [], arrays: Float32Array[] = [];
   for (let i = 0; i < 2; i++) {
-    if (!(out[i] instanceof Tensor)) {
-      throw new TypeError(`${names[i]} must be a Tensor: got ${describe(out[i])}`);
+    const tensor = tensors[i];
+    if (!(tensor instanceof Tensor)) {
+      throw new TypeError(`${names[i]} must be a Tensor: got ${describe(tensor)}`);
     }
-    if (!sameShape(out[i].shape, shapes[i])) {
+    if (!sameShape(tensor.shape, shapes[i])) {
       throw new RangeError(
-        `${names[i]} must have the shape this call returns: expected [${shapes[i]}], got [${
-          out[i].shape
-        }]`,
+        `${names[i]} must have the shape this call returns: expected [${
+          shapes[i]
+        }], got [${tensor.shape}]`,
       );
     }
-    dataOf(out[i], names[i]);
+    checked.push(tensor);
+    arrays.push(dataOf(tensor, names[i]));
   }
-  const [a, b] = [out[0].data, out[1].data];
+  const [a, b] = arrays;
   if (
     a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength &&
     b.byteOffset < a.byteOffset + a.byteLength
   ) {
-    throw new RangeError("out[0] and out[1] share memory: each needs its own");
+    throw new RangeError(
+      `out[0] and out[1] share memory: bytes ${a.byteOffset}..${
+        a.byteOffset + a.byteLength
+      } and ${b.byteOffset}..${b.byteOffset + b.byteLength} of one buffer; each needs its own`,
+    );
   }
-  return out as [Tensor, Tensor];
+  return { tensors: [checked[0], checked[1]], arrays: { output: a, hN: b } };
 }
 
 function checkLengths(

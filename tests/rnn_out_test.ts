@@ -94,11 +94,31 @@ Deno.test("threads: 2 with out gives one thread's results bit for bit", async ()
   const out = nanTensors(output, hN);
   for (let call = 0; call < 3; call++) {
     out[0].data.fill(NaN);
+    out[1].data.fill(NaN);
     two.forward(input, undefined, { out });
     assert.deepEqual(out[0].data, output.data, `call ${call}`);
     assert.deepEqual(out[1].data, hN.data, `call ${call}`);
     await two.ready;
   }
+});
+
+Deno.test("out may be two adjacent views of one buffer", () => {
+  const rnn = new RNN({ inputSize: 2, hiddenSize: 3, batchFirst: true });
+  const input = randomTensor(seededRandom(65), [2, 5, 2]);
+  const [output, hN] = rnn.forward(input);
+  const shared = new Float32Array(36).fill(NaN);
+  rnn.forward(input, undefined, {
+    out: [
+      new Tensor([2, 5, 3], shared.subarray(0, 30)),
+      new Tensor([1, 2, 3], shared.subarray(30)),
+    ],
+  });
+  assert.deepEqual(shared, Float32Array.of(...output.data, ...hN.data));
+  shared.fill(NaN);
+  rnn.forward(input, undefined, {
+    out: [new Tensor([2, 5, 3], shared.subarray(6)), new Tensor([1, 2, 3], shared.subarray(0, 6))],
+  });
+  assert.deepEqual(shared, Float32Array.of(...hN.data, ...output.data));
 });
 
 Deno.test("a batch of 0 sequences with out returns the out tensors", () => {
@@ -141,7 +161,11 @@ Deno.test("a bad out is a clear error, and nothing is written", () => {
       new Tensor([2, 5, 3], shared.subarray(0, 30)),
       new Tensor([1, 2, 3], shared.subarray(26, 32)),
     ]),
-    { name: "RangeError", message: "out[0] and out[1] share memory: each needs its own" },
+    {
+      name: "RangeError",
+      message:
+        "out[0] and out[1] share memory: bytes 0..120 and 104..128 of one buffer; each needs its own",
+    },
   );
   const buffer = new ArrayBuffer(24);
   const detached = new Tensor([1, 2, 3], new Float32Array(buffer));

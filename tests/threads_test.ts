@@ -264,7 +264,9 @@ Deno.test("a Worker that never answers is given up on and the forward reruns on 
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the idle Worker stops itself
     new Int32Array(shared.memory.buffer, shared.control, 5)[4] = 1; // ...and is said to wait
     const memoryBefore = two.memoryBytes;
-    const got = two.forward(input, 20, 16, false, undefined).output;
+    // Into the caller's arrays (forward's out), which the rerun fills too.
+    const into = { output: new Float32Array(20 * 16 * 128), hN: new Float32Array(2 * 16 * 128) };
+    const got = two.forward(input, 20, 16, false, undefined, undefined, into).output;
     console.log(got.every((v, i) => v === expected[i]), two.lastRunThreads, two.threads);
     console.log(two.memoryBytes > memoryBefore); // fresh buffers: the stalled one may still write
     const again = two.forward(input, 20, 16, false, undefined).output;
@@ -350,14 +352,19 @@ Deno.test("the Worker maps the next large result's buffer when sizes repeat, and
     for (let call = 0; call < 5; call++) forwardBoth(256);
     await within(two.ready, 5000, "ready");
     assert.equal(two.mappedResultBytes, bytes, "the one the second of them asked for");
-    // A forward into the caller's arrays (forward's out) leaves it too.
-    const into = { output: new Float32Array(256 * 16 * 64), hN: new Float32Array(16 * 64) };
-    const intoInput = new Float32Array(256 * 16 * 4).fill(0.5);
-    assert.equal(two.forward(intoInput, 256, 16, true, undefined, undefined, into), into);
-    assert.equal(two.lastRunThreads, 2);
-    assert.deepEqual(into.output, one.forward(intoInput, 256, 16, true, undefined).output);
-    await within(two.ready, 5000, "ready");
-    assert.equal(two.mappedResultBytes, bytes, "a forward into the caller's arrays left it");
+    // Forwards into the caller's arrays (forward's out) leave it, of their size or
+    // another, and ask for none.
+    for (const seqLen of [256, 300, 300]) {
+      const into = { output: new Float32Array(seqLen * 16 * 64), hN: new Float32Array(16 * 64) };
+      const intoInput = new Float32Array(seqLen * 16 * 4).map(() => random() * 2 - 1);
+      assert.equal(two.forward(intoInput, seqLen, 16, true, undefined, undefined, into), into);
+      assert.equal(two.lastRunThreads, 2);
+      const expected = one.forward(intoInput, seqLen, 16, true, undefined);
+      assert.deepEqual(into.output, expected.output);
+      assert.deepEqual(into.hN, expected.hN);
+      await within(two.ready, 5000, "ready");
+      assert.equal(two.mappedResultBytes, bytes, `into the caller's arrays, seqLen ${seqLen}`);
+    }
     // A small forward leaves it for the next large one, and does not count as a change.
     forwardBoth(200);
     assert.equal(two.mappedResultBytes, bytes);
