@@ -358,6 +358,13 @@ export class RNN {
    * let [, h] = rnn.step(tensor([[[1], [2]]]));
    * const [y] = rnn.step(tensor([[[3]]]), h);
    * console.log(y.shape); // [1, 1, 2]: h_3, as forward over [1, 2, 3] gives
+   * // In place, allocating nothing: y and state are overwritten at every step.
+   * const frame = tensor([[[0]]]), state = tensor([[[0, 0]]]);
+   * for (const value of [1, 2, 3]) {
+   *   frame.data[0] = value;
+   *   rnn.step(frame, state, { out: [y, state] });
+   * }
+   * console.log(y.data.every((v, i) => v === state.data[i])); // true: y = h_3 = state
    * ```
    */
   step(x: Tensor, h?: Tensor, options: OutOptions = {}): [Tensor, Tensor] {
