@@ -180,14 +180,24 @@ Deno.test("a very large forward waits for a starting Worker: at first and after 
     };
     kernel.uploadWeights([weights]);
     const input = new Float32Array(seqLen * batch).fill(1);
+    const resultBytes = (seqLen + 1) * batch * 512 * 4;
     const first = kernel.forward(input, seqLen, batch, true, undefined).output;
     assert.equal(kernel.lastRunThreads, 2, "the first forward waited for the Worker");
+    kernel.forward(input, seqLen, batch, true, undefined); // a repeated size: a buffer is mapped
+    await within(kernel.ready, 5000, "ready");
+    assert.equal(kernel.mappedResultBytes, resultBytes);
     await new Promise((resolve) => setTimeout(resolve, 1600));
     assert.equal(kernel.threads, 1, "the idle Worker has stopped");
     assert.equal(kernel.mappedResultBytes, 0, "and the model holds no mapped buffer for it");
     const again = kernel.forward(input, seqLen, batch, true, undefined).output;
     assert.equal(kernel.lastRunThreads, 2, "the next forward waited for a new Worker");
     assert.deepEqual(again, first);
+    await within(kernel.ready, 5000, "ready");
+    assert.equal(
+      kernel.mappedResultBytes,
+      resultBytes,
+      "the size still repeats: the new Worker maps",
+    );
     kernel.forward(input.subarray(0, 64), 1, batch, true, undefined);
     assert.equal(kernel.lastRunThreads, 2, "a small forward uses the Worker that is up");
   } finally {
