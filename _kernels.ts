@@ -457,7 +457,7 @@ export class RnnKernel {
       const flops = i32[plan + PLAN.seqLen] * batch * this.#flopsPerRow;
       // After its part, the Worker maps the next call's result buffer, off this thread
       // (when this call's size repeats the last large call's).
-      if (result) second.askForMappedResult(result.byteLength);
+      if (result) second.askForMappedResult();
       const job = second.start(this.#plan, flops >= WAIT_FOR_WORKER_FLOPS);
       if (job !== undefined) {
         // The Worker has started on the first panels: meanwhile, take the page

@@ -126,11 +126,11 @@ export class SecondThread {
   // A mapped result buffer from the Worker, the size asked for and not yet received
   // (0 when none), and what settles when it arrives or never will; the result size
   // of the last forward of at least MAPPED_RESULT_MIN_BYTES (on one thread or two),
-  // and whether the current one repeats it.
+  // and the size the current forward may ask for (0: none).
   #mappedResult: ArrayBuffer | undefined;
   #mappedResultAsked = 0;
   #lastResultBytes = 0;
-  #resultSizeRepeated = false;
+  #sizeToAsk = 0;
   #settleMappedResult: () => void = () => {};
   #mappedResultReady: Promise<void> = Promise.resolve();
 
@@ -233,20 +233,16 @@ export class SecondThread {
   }
 
   /**
-   * Asks the Worker to map a result buffer of `bytes` for a later forward (see
-   * takeMappedResult) when this forward's results are the size of the last
-   * large forward's (sizes that change from call to call would waste every
-   * buffer), unless a buffer is on its way already: one at a time, so that
-   * forwards back to back, whose event loop delivers none, cannot pile them up.
-   * Call it before start(): the Worker, or the one started in its place, looks
-   * for the request whenever it has no job (so after this one), and maps the
-   * buffer between jobs.
+   * Asks the Worker to map a result buffer for a later forward of this one's
+   * size, when takeMappedResult found that size worth it (see there), unless a
+   * buffer is on its way already: one at a time, so that forwards back to back,
+   * whose event loop delivers none, cannot pile them up. Call it before start():
+   * the Worker, or the one started in its place, looks for the request whenever
+   * it has no job (so after this one), and maps the buffer between jobs.
    */
-  askForMappedResult(bytes: number): void {
-    if (
-      bytes < MAPPED_RESULT_MIN_BYTES || bytes > MAPPED_RESULT_MAX_BYTES ||
-      !this.#resultSizeRepeated || this.#closed || this.#mappedResultAsked
-    ) return;
+  askForMappedResult(): void {
+    const bytes = this.#sizeToAsk;
+    if (!bytes || this.#closed || this.#mappedResultAsked) return;
     this.#mappedResultReady = new Promise((resolve) => this.#settleMappedResult = resolve);
     this.#mappedResultAsked = bytes;
     Atomics.store(this.#words, NEXT_RESULT_BYTES, bytes);
@@ -261,12 +257,16 @@ export class SecondThread {
    * The mapped buffer the Worker prepared, if it holds `bytes`. Another large
    * size drops it (the caller's sizes changed); a small one leaves it held.
    * Called at every forward that allocates its results (not those into the
-   * caller's arrays), before askForMappedResult: it also notes whether a large
-   * size repeats the last large one.
+   * caller's arrays), before askForMappedResult, which it tells what to ask
+   * for: this size, when it takes 1–128 MiB and repeats the last large
+   * forward's (sizes that change from call to call would waste every buffer).
    */
   takeMappedResult(bytes: number): ArrayBuffer | undefined {
+    this.#sizeToAsk = 0;
     if (bytes < MAPPED_RESULT_MIN_BYTES) return undefined;
-    this.#resultSizeRepeated = bytes === this.#lastResultBytes;
+    if (bytes === this.#lastResultBytes && bytes <= MAPPED_RESULT_MAX_BYTES) {
+      this.#sizeToAsk = bytes;
+    }
     this.#lastResultBytes = bytes;
     const buffer = this.#mappedResult;
     if (!buffer) return undefined;
