@@ -358,7 +358,7 @@ export class RNN {
    * let [, h] = rnn.step(tensor([[[1], [2]]]));
    * const [y] = rnn.step(tensor([[[3]]]), h);
    * console.log(y.shape); // [1, 1, 2]: h_3, as forward over [1, 2, 3] gives
-   * // In place, allocating nothing: y and state are overwritten at every step.
+   * // In place, no new results: y and state are overwritten at every step.
    * const frame = tensor([[[0]]]), state = tensor([[[0, 0]]]);
    * for (const value of [1, 2, 3]) {
    *   frame.data[0] = value;
@@ -665,8 +665,9 @@ export interface OutOptions {
    * `[output, hN]` to write the results into, instead of new tensors: of
    * exactly the shapes the call returns (torch's `out=` resizes a tensor of
    * another shape; this refuses it), not sharing memory with each other; the
-   * call returns them. With the same shapes call after call, nothing is
-   * allocated (a new result of 32 MiB costs about 15 ms of page faults). They
+   * call returns them. With the same shapes call after call, no memory for
+   * results is allocated (a new result of 32 MiB costs about 15 ms of page
+   * faults). They
    * may be the tensors passed as input or h0, which are read before anything
    * is written.
    */
@@ -701,26 +702,9 @@ function checkOut(
   if (!Array.isArray(out) || out.length !== 2) {
     throw new TypeError(`out must be [output, hN], two Tensors: got ${describe(out)}`);
   }
-  const tensors: unknown[] = [out[0], out[1]];
-  const shapes = [outputShape, stateShape];
-  const names = ["out[0] (output)", "out[1] (hN)"];
-  const checked: Tensor[] = [], arrays: Float32Array[] = [];
-  for (let i = 0; i < 2; i++) {
-    const tensor = tensors[i];
-    if (!(tensor instanceof Tensor)) {
-      throw new TypeError(`${names[i]} must be a Tensor: got ${describe(tensor)}`);
-    }
-    if (!sameShape(tensor.shape, shapes[i])) {
-      throw new RangeError(
-        `${names[i]} must have the shape this call returns: expected [${
-          shapes[i]
-        }], got [${tensor.shape}]`,
-      );
-    }
-    checked.push(tensor);
-    arrays.push(dataOf(tensor, names[i]));
-  }
-  const [a, b] = arrays;
+  const output: unknown = out[0], hN: unknown = out[1];
+  const a = checkOutTensor(output, outputShape, "out[0] (output)");
+  const b = checkOutTensor(hN, stateShape, "out[1] (hN)");
   if (
     a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength &&
     b.byteOffset < a.byteOffset + a.byteLength
@@ -731,7 +715,20 @@ function checkOut(
       } and ${b.byteOffset}..${b.byteOffset + b.byteLength} of one buffer; each needs its own`,
     );
   }
-  return { tensors: [checked[0], checked[1]], arrays: { output: a, hN: b } };
+  return { tensors: [output as Tensor, hN as Tensor], arrays: { output: a, hN: b } };
+}
+
+// One tensor of `out`: a Tensor of the given shape; returns its data.
+function checkOutTensor(tensor: unknown, shape: readonly number[], name: string): Float32Array {
+  if (!(tensor instanceof Tensor)) {
+    throw new TypeError(`${name} must be a Tensor: got ${describe(tensor)}`);
+  }
+  if (!sameShape(tensor.shape, shape)) {
+    throw new RangeError(
+      `${name} must have the shape this call returns: expected [${shape}], got [${tensor.shape}]`,
+    );
+  }
+  return dataOf(tensor, name);
 }
 
 function checkLengths(
