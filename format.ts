@@ -5,6 +5,8 @@
  * @module
  */
 
+import { checkOptionNames } from "./_options.ts";
+
 /**
  * Print options, as `torch.set_printoptions` takes them; each defaults to torch's default.
  *
@@ -121,9 +123,21 @@ export function format(
   return addSuffixes(prefix + render(0, 0, indent), [], indent, opts.linewidth);
 }
 
+const FORMAT_OPTION_NAMES = {
+  precision: true,
+  threshold: true,
+  edgeitems: true,
+  linewidth: true,
+  sciMode: true,
+} as const satisfies Record<keyof FormatOptions, true>;
+
 type ResolvedOptions = Required<Omit<FormatOptions, "sciMode">> & { sciMode?: boolean };
 
 function resolveOptions(options: FormatOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`format: options must be an object: got ${String(options)}`);
+  }
+  checkOptionNames("format", options, FORMAT_OPTION_NAMES);
   const {
     precision = 4,
     threshold = 1000,

@@ -7,7 +7,7 @@
 import { DEFAULT_FLAVOR, type KernelFlavor, LinearKernel } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
-import { dataOf, flag, positiveInteger } from "./_options.ts";
+import { checkOptionNames, dataOf, flag, positiveInteger } from "./_options.ts";
 import { checkGenerator, defaultGenerator, type Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -24,6 +24,14 @@ export interface LinearOptions {
   /** The kernel build, as for `RNN`. */
   simd?: KernelFlavor;
 }
+
+const LINEAR_OPTION_NAMES = {
+  inFeatures: true,
+  outFeatures: true,
+  bias: true,
+  generator: true,
+  simd: true,
+} as const satisfies Record<keyof LinearOptions, true>;
 
 /**
  * y = x Wᵀ + b on the last axis of any tensor, with torch.nn.Linear's
@@ -52,6 +60,7 @@ export class Linear {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`Linear options must be an object: got ${describe(options)}`);
     }
+    checkOptionNames("new Linear", options, LINEAR_OPTION_NAMES);
     this.inFeatures = positiveInteger("inFeatures", options.inFeatures);
     this.outFeatures = positiveInteger("outFeatures", options.outFeatures);
     this.bias = flag("bias", options.bias, true);

@@ -5,10 +5,12 @@
  * @module
  */
 import { describe } from "./_describe.ts";
+import { checkOptionNames } from "./_options.ts";
 import { Linear } from "./linear.ts";
 import {
   findRNN,
   type ForwardOptions,
+  FROM_STATE_DICT_OPTION_NAMES,
   type FromStateDictOptions,
   RNN,
   type RNNOptions,
@@ -37,6 +39,21 @@ export interface ModelFromStateDictOptions extends Omit<FromStateDictOptions, "p
   prefixes?: ModelPrefixes;
 }
 
+const MODEL_OPTION_NAMES = { rnn: true, head: true } as const satisfies Record<
+  keyof RNNModelOptions,
+  true
+>;
+const HEAD_OPTION_NAMES = { outFeatures: true, bias: true } as const satisfies Record<
+  keyof RNNModelOptions["head"],
+  true
+>;
+const PREFIX_NAMES = { rnn: true, head: true } as const satisfies Record<keyof ModelPrefixes, true>;
+const { prefix: _, ...rnnFromStateDictNames } = FROM_STATE_DICT_OPTION_NAMES;
+const MODEL_FROM_STATE_DICT_OPTION_NAMES = {
+  ...rnnFromStateDictNames,
+  prefixes: true,
+} as const satisfies Record<keyof ModelFromStateDictOptions, true>;
+
 /**
  * RNN then Linear on every step: h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),
  * y_t = W_hy h_t + b_y (the lecture's two equations).
@@ -60,13 +77,18 @@ export class RNNModel {
 
   /** Builds both parts with torch's default initialisation. */
   constructor(options: RNNModelOptions) {
-    if (typeof options !== "object" || options === null || typeof options.head !== "object") {
+    if (
+      typeof options !== "object" || options === null || typeof options.head !== "object" ||
+      options.head === null
+    ) {
       throw new TypeError(
         `RNNModel options must be { rnn: RNNOptions, head: { outFeatures } }: got ${
           describe(options)
         }`,
       );
     }
+    checkOptionNames("new RNNModel", options, MODEL_OPTION_NAMES);
+    checkOptionNames("new RNNModel's head", options.head, HEAD_OPTION_NAMES);
     this.rnn = new RNN(options.rnn);
     this.head = new Linear({
       inFeatures: (this.rnn.bidirectional ? 2 : 1) * this.rnn.hiddenSize,
@@ -95,12 +117,17 @@ export class RNNModel {
     record: Record<string, Tensor>,
     options: ModelFromStateDictOptions = {},
   ): RNNModel {
-    if (typeof options === "object" && options !== null && "prefix" in options) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`fromStateDict options must be an object: got ${describe(options)}`);
+    }
+    if ("prefix" in options) {
       throw new TypeError(
         "RNNModel.fromStateDict takes prefixes: { rnn, head }, not prefix (that is RNN.fromStateDict's)",
       );
     }
+    checkOptionNames("RNNModel.fromStateDict", options, MODEL_FROM_STATE_DICT_OPTION_NAMES);
     const { prefixes = {}, ...rnnOptions } = options;
+    checkOptionNames("prefixes", prefixes, PREFIX_NAMES);
     const found = findRNN(record, prefixes.rnn);
     const head = prefixes.head ?? "fc.";
     const weight = record[`${head}weight`];
@@ -202,6 +229,7 @@ export class RNNModel {
         `loadStateDict expects a record of name to Tensor: got ${describe(record)}`,
       );
     }
+    checkOptionNames("loadStateDict", options, { prefixes: true });
     const prefixes = resolve(options.prefixes ?? {});
     const parts: Record<"rnn" | "head", Record<string, Tensor>> = { rnn: {}, head: {} };
     const unexpected: string[] = [];
@@ -234,6 +262,7 @@ export class RNNModel {
 }
 
 function resolve(prefixes: ModelPrefixes): { rnn: string; head: string } {
+  checkOptionNames("prefixes", prefixes, PREFIX_NAMES);
   const rnn = prefixes.rnn ?? "rnn.", head = prefixes.head ?? "fc.";
   if (typeof rnn !== "string" || typeof head !== "string" || rnn === head) {
     throw new RangeError(

@@ -2,7 +2,7 @@
 // what torch 1.13 does for each case is recorded in fixtures/torch_errors.md.
 
 import assert from "node:assert/strict";
-import { RNN, type RNNOptions, Tensor } from "../mod.ts";
+import { format, Linear, RNN, RNNModel, type RNNOptions, Tensor } from "../mod.ts";
 import { randomTensor, seededRandom } from "./_helpers.ts";
 
 const base: RNNOptions = { inputSize: 3, hiddenSize: 4 };
@@ -52,6 +52,81 @@ Deno.test("new RNN() rejects an unknown nonlinearity, a bad dropout and non-bool
     () => new RNN({ ...base, simd: "avx" as never }),
     /simd must be "relaxed" or "strict": got "avx"/,
   );
+});
+
+Deno.test("every options object refuses an unknown name, hinting at the one meant", () => {
+  // Plain JavaScript ignores a misspelt key, so batch_first would run batch-second:
+  // torch refuses an unexpected keyword argument, and so does every options object here.
+  const rnn = new RNN({ inputSize: 1, hiddenSize: 2 });
+  const cases: [() => unknown, RegExp][] = [
+    [
+      () => new RNN({ ...base, batch_first: true } as never),
+      /^TypeError: new RNN has no option "batch_first": did you mean "batchFirst"\?$/,
+    ],
+    [() => new RNN({ ...base, numlayers: 2 } as never), /"numlayers": did you mean "numLayers"/],
+    [
+      () => new RNN({ ...base, device: "cpu" } as never),
+      /"device": expected one of inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional, threads, generator, simd$/,
+    ],
+    [
+      () => RNN.fromStateDict(rnn.stateDict(), { batch_first: true } as never),
+      /^TypeError: RNN\.fromStateDict has no option "batch_first": did you mean "batchFirst"/,
+    ],
+    [
+      () => RNN.fromStateDict(rnn.stateDict(), null as never),
+      /options must be an object: got null/,
+    ],
+    [
+      () => rnn.forward(Tensor.zeros([3, 1]), undefined, { length: [3] } as never),
+      /^TypeError: forward\(\) has no option "length": did you mean "lengths"\?$/,
+    ],
+    [
+      () => rnn.step(Tensor.zeros([1, 1]), undefined, { outs: [] } as never),
+      /^TypeError: step\(\) has no option "outs": did you mean "out"\?$/,
+    ],
+    [
+      () => new RNNModel({ rnn: base, head: { out_features: 1 } } as never),
+      /new RNNModel's head has no option "out_features": did you mean "outFeatures"/,
+    ],
+    [
+      () => new RNNModel({ rnn: base, head: { outFeatures: 1 }, fc: {} } as never),
+      /new RNNModel has no option "fc": expected one of rnn, head$/,
+    ],
+    [
+      () => new RNNModel({ rnn: { ...base, hidden_size: 4 }, head: { outFeatures: 1 } } as never),
+      /new RNN has no option "hidden_size": did you mean "hiddenSize"/,
+    ],
+    [() => new RNNModel({ rnn: base, head: null } as never), /RNNModel options must be/],
+    [
+      () => RNNModel.fromStateDict({}, { prefixes: { fc: "out." } } as never),
+      /prefixes has no option "fc": expected one of rnn, head$/,
+    ],
+    [
+      () => RNNModel.fromStateDict({}, { batchfirst: true } as never),
+      /RNNModel\.fromStateDict has no option "batchfirst": did you mean "batchFirst"/,
+    ],
+    [
+      () =>
+        new RNNModel({ rnn: base, head: { outFeatures: 1 } }).loadStateDict({}, {
+          prefix: "x.",
+        } as never),
+      /loadStateDict has no option "prefix": did you mean "prefixes"/,
+    ],
+    [
+      () => new Linear({ in_features: 2, outFeatures: 1 } as never),
+      /new Linear has no option "in_features": did you mean "inFeatures"/,
+    ],
+    [
+      () => format(Tensor.zeros([2]), { sci_mode: false } as never),
+      /format has no option "sci_mode": did you mean "sciMode"/,
+    ],
+  ];
+  for (const [call, expected] of cases) assert.throws(call, expected);
+  // Inherited keys are not the caller's options.
+  const options = Object.create({ inherited: true });
+  options.inputSize = 1;
+  options.hiddenSize = 2;
+  assert.equal(new RNN(options).hiddenSize, 2);
 });
 
 Deno.test("RNN.forward() rejects an input of the wrong rank or feature size", () => {
