@@ -312,7 +312,7 @@ export class RNN {
       throw new TypeError(`fromStateDict options must be an object: got ${describe(options)}`);
     }
     checkOptionNames("RNN.fromStateDict", options, FROM_STATE_DICT_OPTION_NAMES);
-    const found = findRNN(record, options.prefix);
+    const found = findRNN(record, options.prefix, "options.prefix");
     const model = new RNN({
       ...found.sizes,
       nonlinearity: options.nonlinearity,
@@ -621,8 +621,13 @@ export interface FoundRNN {
 /**
  * Finds the RNN in a trained state_dict (see `RNN.fromStateDict`): under
  * `prefix`, or the prefix of the one key that ends in "weight_ih_l0".
+ * `prefixOption` is how the caller's user passes a prefix, for the messages.
  */
-export function findRNN(record: Record<string, Tensor>, prefix?: string): FoundRNN {
+export function findRNN(
+  record: Record<string, Tensor>,
+  prefix: string | undefined,
+  prefixOption: string,
+): FoundRNN {
   if (typeof record !== "object" || record === null) {
     throw new TypeError(
       `fromStateDict expects a record of name to Tensor: got ${describe(record)}`,
@@ -634,7 +639,7 @@ export function findRNN(record: Record<string, Tensor>, prefix?: string): FoundR
       throw new Error(
         `fromStateDict: expected exactly one key ending in "weight_ih_l0", got ${candidates.length} (${
           candidates.map((k) => `"${k}"`).join(", ") || "none"
-        }); pass options.prefix`,
+        }); name the RNN's with ${prefixOption}`,
       );
     }
     prefix = candidates[0].slice(0, -"weight_ih_l0".length);
@@ -665,11 +670,26 @@ export function findRNN(record: Record<string, Tensor>, prefix?: string): FoundR
     }
     return value.shape;
   };
+  const inputSize = shapeOf("weight_ih_l0")[1];
+  // nn.LSTM and nn.GRU name their parameters as nn.RNN does, with the gates stacked in rows.
+  const [rows, columns] = shapeOf("weight_hh_l0");
+  if (rows !== columns) {
+    const like = Object.hasOwn(record, `${prefix}weight_hr_l0`) || rows === 4 * columns
+      ? "nn.LSTM's (4·H rows: input, forget, cell and output gates)"
+      : rows === 3 * columns
+      ? "nn.GRU's (3·H rows: reset, update and new gates)"
+      : undefined;
+    throw new Error(
+      `fromStateDict: "${prefix}weight_hh_l0" must be square (H, H), as nn.RNN's is: got [${rows}, ${columns}]${
+        like ? `, like an ${like}; only nn.RNN is supported` : ""
+      }`,
+    );
+  }
   let numLayers = 0;
   while (Object.hasOwn(own, `${prefix}weight_ih_l${numLayers}`)) numLayers++;
   const sizes = {
-    inputSize: shapeOf("weight_ih_l0")[1],
-    hiddenSize: shapeOf("weight_hh_l0")[0],
+    inputSize,
+    hiddenSize: rows,
     numLayers,
     bias: Object.hasOwn(own, `${prefix}bias_ih_l0`),
     bidirectional: Object.hasOwn(own, `${prefix}weight_ih_l0_reverse`),

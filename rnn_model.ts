@@ -128,7 +128,7 @@ export class RNNModel {
     checkOptionNames("RNNModel.fromStateDict", options, MODEL_FROM_STATE_DICT_OPTION_NAMES);
     const { prefixes = {}, ...rnnOptions } = options;
     checkOptionNames("prefixes", prefixes, PREFIX_NAMES);
-    const found = findRNN(record, prefixes.rnn);
+    const found = findRNN(record, prefixes.rnn, "options.prefixes.rnn");
     const head = prefixes.head ?? "fc.";
     const weight = record[`${head}weight`];
     if (weight === undefined) {

@@ -165,7 +165,35 @@ Deno.test("RNN.fromStateDict() infers sizes, layers, bias and direction from nam
   const two = { "a.weight_ih_l0": Tensor.zeros([2, 1]), "b.weight_ih_l0": Tensor.zeros([2, 1]) };
   assert.throws(
     () => RNN.fromStateDict(two),
-    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); pass options.prefix/,
+    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); name the RNN's with options.prefix$/,
+  );
+  assert.throws(
+    () => RNNModel.fromStateDict(two),
+    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); name the RNN's with options.prefixes.rnn$/,
+  );
+  // nn.LSTM and nn.GRU use nn.RNN's names, with 4·H and 3·H rows: say so, not "size mismatch".
+  const gated = (gates: number, extra: Record<string, Tensor> = {}) => ({
+    "lstm.weight_ih_l0": Tensor.zeros([gates * 5, 3]),
+    "lstm.weight_hh_l0": Tensor.zeros([gates * 5, extra["lstm.weight_hr_l0"] ? 2 : 5]),
+    "lstm.bias_ih_l0": Tensor.zeros([gates * 5]),
+    "lstm.bias_hh_l0": Tensor.zeros([gates * 5]),
+    ...extra,
+  });
+  assert.throws(
+    () => RNN.fromStateDict(gated(4)),
+    /^Error: fromStateDict: "lstm.weight_hh_l0" must be square \(H, H\), as nn.RNN's is: got \[20, 5\], like an nn.LSTM's \(4·H rows: input, forget, cell and output gates\); only nn.RNN is supported$/,
+  );
+  assert.throws(
+    () => RNNModel.fromStateDict(gated(3)),
+    /got \[15, 5\], like an nn.GRU's \(3·H rows/,
+  );
+  assert.throws(
+    () => RNN.fromStateDict(gated(4, { "lstm.weight_hr_l0": Tensor.zeros([2, 5]) })),
+    /got \[20, 2\], like an nn.LSTM's/,
+  );
+  assert.throws(
+    () => RNN.fromStateDict(gated(2)),
+    /must be square \(H, H\), as nn.RNN's is: got \[10, 5\]$/,
   );
   // A prefix that names no RNN says where the RNN's weights are.
   assert.throws(
