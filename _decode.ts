@@ -1,5 +1,5 @@
-// Little-endian float data of the file formats this library reads (safetensors,
-// .npy), widened or rounded to float32 as torch's `.float()` does.
+// Little-endian float and integer data of the file formats this library reads
+// (safetensors, .npy), widened or rounded to float32 as torch's `.float()` does.
 
 /** Whether this platform stores numbers big-endian (file data is little-endian). */
 export const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
@@ -79,6 +79,57 @@ export function decodeFloats(dtype: FloatDtype, raw: Uint8Array): Float32Array {
       return out;
     }
   }
+}
+
+/** The integer element types that `decodeIntegers` reads, in safetensors' names. */
+export type IntegerDtype = "BOOL" | "U8" | "I8" | "U16" | "I16" | "U32" | "I32" | "U64" | "I64";
+
+// How to read one little-endian element of each integer type at a byte offset.
+const INTEGER_READERS: Readonly<
+  Record<IntegerDtype, { bytes: number; read: (view: DataView, at: number) => number }>
+> = {
+  BOOL: { bytes: 1, read: (view, at) => view.getUint8(at) === 0 ? 0 : 1 },
+  U8: { bytes: 1, read: (view, at) => view.getUint8(at) },
+  I8: { bytes: 1, read: (view, at) => view.getInt8(at) },
+  U16: { bytes: 2, read: (view, at) => view.getUint16(at, true) },
+  I16: { bytes: 2, read: (view, at) => view.getInt16(at, true) },
+  U32: { bytes: 4, read: (view, at) => view.getUint32(at, true) },
+  I32: { bytes: 4, read: (view, at) => view.getInt32(at, true) },
+  U64: { bytes: 8, read: (view, at) => roundedOnce(view.getBigUint64(at, true)) },
+  I64: { bytes: 8, read: (view, at) => roundedOnce(view.getBigInt64(at, true)) },
+};
+
+/** Bytes per element of each `IntegerDtype`. */
+export const INTEGER_BYTES: Readonly<Record<IntegerDtype, number>> = Object.fromEntries(
+  Object.entries(INTEGER_READERS).map(([dtype, { bytes }]) => [dtype, bytes]),
+) as Record<IntegerDtype, number>;
+
+/**
+ * `raw` (little-endian elements of `dtype`, any alignment, a whole number of
+ * them) as float32, each rounded to nearest once, as torch's `.float()` (a C
+ * cast) rounds it; BOOL's nonzero bytes are 1.
+ */
+export function decodeIntegers(dtype: IntegerDtype, raw: Uint8Array): Float32Array {
+  const { bytes, read } = INTEGER_READERS[dtype];
+  const out = new Float32Array(raw.length / bytes);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  // Numbers of up to 53 bits are exact, so storing them rounds once.
+  for (let i = 0; i < out.length; i++) out[i] = read(view, i * bytes);
+  return out;
+}
+
+// A 64-bit integer as the nearest float32 (ties to even), as a number. Through a
+// double, one of more than 53 bits would be rounded twice: 2^60 + 2^36 + 1 would
+// become the tie 2^60 + 2^36 and then 2^60, not 2^60 + 2^37.
+function roundedOnce(value: bigint): number {
+  const magnitude = value < 0n ? -value : value;
+  if (magnitude <= 2n ** 53n) return Number(value);
+  const shift = BigInt(magnitude.toString(2).length - 24);
+  let top = magnitude >> shift;
+  const rest = magnitude - (top << shift), half = 1n << (shift - 1n);
+  if (rest > half || (rest === half && (top & 1n) === 1n)) top++;
+  const rounded = Number(top) * 2 ** Number(shift); // exact: 25 bits at most
+  return value < 0n ? -rounded : rounded;
 }
 
 /** Reverses each `width`-byte group of `bytes` in place. */

@@ -10,7 +10,16 @@
  *
  * @module
  */
-import { BIG_ENDIAN, decodeFloats, FLOAT_BYTES, type FloatDtype, swapBytes } from "./_decode.ts";
+import {
+  BIG_ENDIAN,
+  decodeFloats,
+  decodeIntegers,
+  FLOAT_BYTES,
+  type FloatDtype,
+  INTEGER_BYTES,
+  type IntegerDtype,
+  swapBytes,
+} from "./_decode.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The largest header the reference implementation reads (100 MB). */
@@ -42,16 +51,18 @@ const DTYPE_BITS: Readonly<Record<string, number>> = {
   I64: 64,
   U64: 64,
 };
-// The dtypes read as float32: those decodeFloats knows.
-const READABLE = Object.keys(FLOAT_BYTES);
+// The dtypes read as float32: those decodeFloats and decodeIntegers know.
+const READABLE = [...Object.keys(FLOAT_BYTES), ...Object.keys(INTEGER_BYTES)];
 
 /**
  * Reads every tensor of a safetensors file as a float32 `Tensor`, keyed by name in
  * the order of their data in the file (a `state_dict`, as `safetensors.torch.load`).
  * F32 is copied bit for bit; F16 and BF16 are widened exactly (as torch's
  * `.float()`, which also quiets signalling F16 NaNs); F64 is rounded to nearest
- * (`Math.fround`). Data may be unaligned; it is read little-endian on any platform.
- * Any other dtype (I64, U8, BOOL, …) is an error naming the tensor. The header's
+ * (`Math.fround`); integers (such as a BatchNorm's I64 `num_batches_tracked`)
+ * and BOOL are rounded to nearest once, as `.float()` rounds them. Data may be
+ * unaligned; it is read little-endian on any platform. The other dtypes (8-bit
+ * and smaller floats, C64) are an error naming the tensor. The header's
  * `__metadata__` is ignored here: see `readSafetensorsMetadata`.
  *
  * @example
@@ -80,7 +91,12 @@ export function loadSafetensors(bytes: Uint8Array): Record<string, Tensor> {
     const raw = bytes.subarray(start, start + entry.byteLength);
     // defineProperty: a tensor named "__proto__" stays an ordinary own key.
     Object.defineProperty(record, entry.name, {
-      value: new Tensor(entry.shape, decodeFloats(entry.dtype as FloatDtype, raw)),
+      value: new Tensor(
+        entry.shape,
+        Object.hasOwn(FLOAT_BYTES, entry.dtype)
+          ? decodeFloats(entry.dtype as FloatDtype, raw)
+          : decodeIntegers(entry.dtype as IntegerDtype, raw),
+      ),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -92,7 +108,7 @@ export function loadSafetensors(bytes: Uint8Array): Record<string, Tensor> {
 /**
  * Reads the `__metadata__` string map of a safetensors file (`{}` when absent), as
  * `safe_open(...).metadata()`. The whole file is validated, as by `loadSafetensors`,
- * but no tensor is decoded, so files with other dtypes (I64, …) are fine here.
+ * but no tensor is decoded, so files with dtypes it cannot read (F8_E4M3, …) are fine here.
  *
  * @example
  * ```ts
