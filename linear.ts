@@ -136,6 +136,22 @@ export class Linear {
   }
 
   /**
+   * The layer as torch's `print(linear)` shows it.
+   *
+   * @example
+   * ```ts
+   * import { Linear } from "./mod.ts";
+   * console.log(`${new Linear({ inFeatures: 2, outFeatures: 1 })}`);
+   * // Linear(in_features=2, out_features=1, bias=True)
+   * ```
+   */
+  toString(): string {
+    return `Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${
+      this.bias ? "True" : "False"
+    })`;
+  }
+
+  /**
    * The parameter tensors (copies), in `namedParameters()` order.
    *
    * @example

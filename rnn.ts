@@ -527,6 +527,27 @@ export class RNN {
   }
 
   /**
+   * The model as torch's `print(rnn)` shows it: the sizes, then each option
+   * that is not torch's default, except nonlinearity (torch shows none).
+   *
+   * @example
+   * ```ts
+   * import { RNN } from "./mod.ts";
+   * console.log(`${new RNN({ inputSize: 1, hiddenSize: 2, batchFirst: true })}`);
+   * // RNN(1, 2, batch_first=True)
+   * ```
+   */
+  toString(): string {
+    const options = [`${this.inputSize}`, `${this.hiddenSize}`];
+    if (this.numLayers !== 1) options.push(`num_layers=${this.numLayers}`);
+    if (!this.bias) options.push("bias=False");
+    if (this.batchFirst) options.push("batch_first=True");
+    if (this.dropout !== 0) options.push(`dropout=${pythonFloat(this.dropout)}`);
+    if (this.bidirectional) options.push("bidirectional=True");
+    return `RNN(${options.join(", ")})`;
+  }
+
+  /**
    * The parameter tensors (copies), in `namedParameters()` order.
    *
    * @example
@@ -743,6 +764,16 @@ export interface ForwardOptions extends OutOptions {
    * given to torch's pack_padded_sequence (any order: enforce_sorted=False).
    */
   lengths?: ArrayLike<number> | Tensor;
+}
+
+// A number as Python's repr(float) writes it: 1.0, 0.5, 1e-05.
+function pythonFloat(x: number): string {
+  const [digits, exponent] = x.toExponential().split("e");
+  const power = Number(exponent);
+  if (power < -4 || power >= 16) {
+    return `${digits}e${power < 0 ? "-" : "+"}${String(Math.abs(power)).padStart(2, "0")}`;
+  }
+  return Number.isInteger(x) ? `${x}.0` : `${x}`;
 }
 
 // The default of forward() and step(): a call without options skips their check

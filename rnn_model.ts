@@ -194,6 +194,23 @@ export class RNNModel {
   }
 
   /**
+   * The model as torch's `print(model)` shows a `Model` holding `rnn` and `fc`.
+   *
+   * @example
+   * ```ts
+   * import { RNNModel } from "./mod.ts";
+   * console.log(`${new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } })}`);
+   * // Model(
+   * //   (rnn): RNN(1, 2)
+   * //   (fc): Linear(in_features=2, out_features=1, bias=True)
+   * // )
+   * ```
+   */
+  toString(): string {
+    return `Model(\n  (rnn): ${this.rnn}\n  (fc): ${this.head}\n)`;
+  }
+
+  /**
    * Both parts' parameters under their prefixes, RNN first, as torch orders them.
    *
    * @example

@@ -2,7 +2,7 @@
 // trained-model handoff through a safetensors file.
 
 import assert from "node:assert/strict";
-import { Linear, loadSafetensors, RNN, RNNModel, Tensor } from "../mod.ts";
+import { Linear, loadSafetensors, RNN, RNNModel, type RNNOptions, Tensor } from "../mod.ts";
 import { assertAllClose, type TensorJson, toTensor } from "./_helpers.ts";
 
 const MODEL_DIR = new URL("./fixtures/model/", import.meta.url);
@@ -21,6 +21,7 @@ for (const name of ["linear-3d", "linear-no-bias", "linear-wide", "linear-1d"]) 
         rtol: 1e-5,
         label: simd,
       });
+      assert.equal(`${linear}`, fixture.repr);
     }
   });
 }
@@ -51,9 +52,16 @@ for (
       assertAllClose(y, fixture.output, { rtol: 1e-5, label: `${label} y` });
       assertAllClose(hN, fixture.hN, { rtol: 1e-5, label: `${label} hN` });
       assert.deepEqual(Object.keys(model.stateDict()), Object.keys(fixture.stateDict));
+      assert.equal(`${model}`, fixture.repr);
     }
   });
 }
+
+Deno.test("String(rnn) is what print(nn.RNN(...)) shows, dropout as Python writes a float", () => {
+  const cases: { options: RNNOptions; repr: string }[] = read("reprs");
+  assert.ok(cases.length >= 6);
+  for (const { options, repr } of cases) assert.equal(String(new RNN(options)), repr);
+});
 
 Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or bad head", () => {
   const fixture = read("model-bidir-2-layers");
