@@ -386,6 +386,9 @@ Exits with 1 when an error is larger than the tolerance.
   run: {
     wrote: (path: string, output: string, hN: string, y?: string): string =>
       `wrote output ${output}, h_n ${hN}${y ? ` and the head's y ${y}` : ""} to ${path}`,
+    nonFinite: (path?: string): string =>
+      `note: ${path ?? "the output"} holds NaN or Infinity, written as Python's json.dump ` +
+      `writes them, which is not standard JSON (Python's json.load reads it, JSON.parse does not)`,
   },
   check: {
     line: (name: string, shape: string, error: string, ok: boolean, atol: string): string =>
@@ -680,6 +683,10 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   run: {
     wrote: (path, output, hN, y) =>
       `output ${output}, h_n ${hN}${y ? `, 헤드의 y ${y}` : ""}을(를) ${path}에 썼습니다`,
+    nonFinite: (path) =>
+      `참고: ${path === undefined ? "출력" : `${path} 파일`}에 NaN이나 Infinity가 있어 ` +
+      `Python의 json.dump와 같은 방식으로 썼습니다. 표준 JSON이 아닙니다 ` +
+      `(Python의 json.load는 읽지만 JSON.parse는 읽지 못합니다)`,
   },
   check: {
     line: (name, shape, error, ok, atol) =>

@@ -668,6 +668,129 @@ function inputFiles(values: Values, ...more: string[]): string[] {
   return [values.weights as string, ...(input === "-" ? [] : [input]), ...more];
 }
 
+// JSON's tokens, and NaN, Infinity and -Infinity, which Python's json.dump writes for the
+// floats that standard JSON cannot hold.
+const JSON_SPACE = /[ \t\n\r]*/y;
+// A string without its closing quote: no raw control character (below U+0020).
+const JSON_STRING = String.raw`"(?:[ !#-[\]-\uffff]|\\["\\/bfnrt]|\\u[\da-fA-F]{4})*`;
+const JSON_STRING_START = new RegExp(JSON_STRING, "y");
+const JSON_TOKEN = new RegExp(
+  [
+    JSON_STRING + '"',
+    String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`,
+    "-?Infinity|NaN|true|false|null",
+    String.raw`[[\]{}:,]`,
+  ].join("|"),
+  "y",
+);
+const JSON_WORDS = new Map<string, unknown>([
+  ["NaN", NaN],
+  ["Infinity", Infinity],
+  ["-Infinity", -Infinity],
+  ["true", true],
+  ["false", false],
+  ["null", null],
+]);
+
+/**
+ * JSON as Python's json.load reads it: standard JSON, and the bare tokens NaN,
+ * Infinity and -Infinity outside strings. A mistake throws a SyntaxError with
+ * its line and column.
+ */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text); // standard JSON, fast; the rest is read below, or explained
+  } catch {
+    // NaN, Infinity, -Infinity or a mistake
+  }
+  let at = 0;
+  const tokenAt = (): string => {
+    JSON_TOKEN.lastIndex = at;
+    return JSON_TOKEN.exec(text)?.[0] ?? "";
+  };
+  /** The next token, after whitespace; "" at the end or where no token fits. */
+  const peek = (): string => {
+    JSON_SPACE.lastIndex = at;
+    JSON_SPACE.test(text);
+    at = JSON_SPACE.lastIndex;
+    return tokenAt();
+  };
+  const fail = (expected: string): never => {
+    if (tokenAt() === "" && text[at] === '"') {
+      // Point at the bad character of a string, not at its start.
+      JSON_STRING_START.lastIndex = at;
+      JSON_STRING_START.test(text);
+      at = JSON_STRING_START.lastIndex;
+      expected = "a valid string character, escape or closing '\"'";
+    }
+    const got = (tokenAt() || text.slice(at, at + 1)).slice(0, 20);
+    const lines = text.slice(0, at).split("\n");
+    throw new SyntaxError(
+      `not valid JSON at line ${lines.length}, column ${lines.at(-1)!.length + 1}: ` +
+        `expected ${expected}, got ${got ? JSON.stringify(got) : "the end"}`,
+    );
+  };
+  // The items of an array or object after its opening bracket, and the closing one.
+  const items = (close: string, item: () => void): void => {
+    if (peek() === close) {
+      at++;
+      return;
+    }
+    for (;;) {
+      item();
+      const token = peek();
+      if (token !== "," && token !== close) fail(`',' or '${close}'`);
+      at++;
+      if (token === close) return;
+    }
+  };
+  const value = (): unknown => {
+    const token = peek();
+    if (token === "[") {
+      at++;
+      const array: unknown[] = [];
+      items("]", () => array.push(value()));
+      return array;
+    }
+    if (token === "{") {
+      at++;
+      const entries: [string, unknown][] = [];
+      items("}", () => {
+        const key = peek();
+        if (!key.startsWith('"')) fail("a string key");
+        at += key.length;
+        if (peek() !== ":") fail("':'");
+        at++;
+        entries.push([JSON.parse(key), value()]);
+      });
+      return Object.fromEntries(entries);
+    }
+    if (token === "" || "[]{}:,".includes(token)) return fail("a value");
+    at += token.length;
+    if (token.startsWith('"')) return JSON.parse(token);
+    return JSON_WORDS.has(token) ? JSON_WORDS.get(token) : Number(token);
+  };
+  const result = value();
+  peek();
+  if (at < text.length) fail("the end");
+  return result;
+}
+
+/**
+ * JSON.stringify's text, except that NaN, Infinity and -Infinity are written
+ * as bare tokens, as Python's json.dump writes them, instead of null; and
+ * whether there were any. For values whose only strings are keys.
+ */
+function stringifyJson(value: unknown): { text: string; nonFinite: boolean } {
+  let nonFinite = false;
+  const text = JSON.stringify(value, (_, item) => {
+    if (typeof item !== "number" || Number.isFinite(item)) return item;
+    nonFinite = true;
+    return `${item}`;
+  });
+  return { text: nonFinite ? text.replace(/"(NaN|-?Infinity)"/g, "$1") : text, nonFinite };
+}
+
 /** A file the user named, or a one-line CliError. */
 function readFile(path: string, t: Text): Uint8Array {
   requirePermissions(t, [path]);
@@ -688,7 +811,7 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
     // A .npy file starts with \x93, which no JSON text does; loadNpy checks the rest.
     return bytes[0] === 0x93
       ? loadNpy(bytes)
-      : tensor(JSON.parse(new TextDecoder().decode(bytes)) as NestedArray);
+      : tensor(parseJson(new TextDecoder().decode(bytes)) as NestedArray);
   } catch (error) {
     throw new CliError(t.badInput(path, (error as Error).message), { cause: error });
   }
@@ -751,13 +874,14 @@ async function run({ t, json, values }: Context): Promise<void> {
   requirePermissions(t, inputFiles(values), out === undefined ? [] : [out]);
   const { output, hN, y, unusedHeads } = await runModel(values, t);
   const shapes = { outputShape: output.shape, hNShape: hN.shape, ...(y && { yShape: y.shape }) };
-  const result = JSON.stringify({
+  const { text: result, nonFinite } = stringifyJson({
     output: output.toArray(),
     h_n: hN.toArray(),
     ...(y && { y: y.toArray() }),
     ...shapes,
   });
   if (unusedHeads.length) console.error(t.headIgnored(values.weights as string, unusedHeads));
+  if (nonFinite) console.error(t.run.nonFinite(out));
   if (out === undefined) return print(result);
   try {
     Deno.writeTextFileSync(out, result + "\n");
@@ -779,9 +903,9 @@ async function check({ t, json, values }: Context): Promise<number> {
   const path = values.expected as string;
   requirePermissions(t, inputFiles(values, path));
   // PyTorch's results first: a bad file fails before the model runs.
-  let reference: Record<string, unknown>;
+  let reference: Record<string, unknown> | undefined;
   try {
-    reference = JSON.parse(new TextDecoder().decode(readFile(path, t)));
+    reference = parseJson(new TextDecoder().decode(readFile(path, t))) as typeof reference;
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(t.badExpected(path, (error as Error).message), { cause: error });

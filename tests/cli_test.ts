@@ -11,6 +11,9 @@ const FIXTURES = "tests/fixtures";
 const WEIGHTS = `${FIXTURES}/safetensors/model_f32.safetensors`;
 const INPUT = `${FIXTURES}/cli/input.json`;
 const REF = `${FIXTURES}/cli/ref.json`;
+const RELU = `${FIXTURES}/cli/relu.safetensors`;
+const NONFINITE = `${FIXTURES}/cli/input_nonfinite.json`;
+const REF_NONFINITE = `${FIXTURES}/cli/ref_nonfinite.json`;
 const READ = `--allow-read=${FIXTURES}`;
 const HANGUL = /[\uac00-\ud7a3]/;
 
@@ -424,6 +427,112 @@ Deno.test("cli check passes against PyTorch's dump and exits 1 outside the toler
       /^note: .*off\.json holds "y".*--head fc\. .*\nerror: check failed: h_n outside atol 1e-5\n$/,
     );
     ok(loose, "check --atol 1e-2");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli run writes NaN and ±Infinity as Python's json.dump does, and check reads them back", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A relu model that passes infinities through; torch's results dumped by json.dump.
+    const args = [
+      "--weights",
+      RELU,
+      "--input",
+      NONFINITE,
+      "--batch-first",
+      "--nonlinearity",
+      "relu",
+      "--head",
+      "fc.",
+    ];
+    const read = [`--allow-read=${FIXTURES},${dir}`];
+    const out = `${dir}/ours.json`;
+    const [ran, wrote, againstTorch, ko] = await Promise.all([
+      cli(["run", ...args], { permissions: read }),
+      cli(["run", ...args, "--out", out], { permissions: [...read, `--allow-write=${out}`] }),
+      cli(["check", ...args, "--expected", REF_NONFINITE, "--json"], { permissions: read }),
+      cli(["run", ...args, "--lang", "ko"], { permissions: read }),
+    ]);
+    // Python's json.dump text, without its spaces and the ".0" of whole floats.
+    const torch = Deno.readTextFileSync(new URL(REF_NONFINITE, ROOT)).replaceAll(" ", "")
+      .replace(/\.0(?=[,\]])/g, "");
+    const { stdout } = ok(ran, "run with NaN and Infinity");
+    assert.equal(stdout.slice(0, stdout.indexOf(',"outputShape"')), torch.slice(0, -1));
+    assert.match(stdout, /-Infinity.*NaN/);
+    assert.match(
+      ran.stderr,
+      /^note: the output holds NaN or Infinity, written as Python's json\.dump writes them, which is not standard JSON .*\n$/,
+    );
+    assert.equal(ok(wrote, "run --out").stderr.trimEnd().split("\n").length, 1, wrote.stderr);
+    assert.match(wrote.stderr, /^note: \S+ours\.json holds NaN or Infinity/);
+    assert.match(ok(ko, "run --lang ko").stderr, /^참고: 출력에 NaN이나 Infinity가 있어 /);
+    const report = json(againstTorch, "check against torch's json.dump");
+    assert.equal(report.ok, true);
+    for (const name of ["output", "h_n", "y"]) assert.equal(report[name].maxAbsError, 0, name);
+    // What run wrote, check reads.
+    ok(await cli(["check", ...args, "--expected", out], { permissions: read }), "round trip");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli run keeps JSON.stringify's text for finite results", async () => {
+  const result = ok(
+    await cli(["run", "--weights", WEIGHTS, "--input", INPUT, "--batch-first"], {
+      permissions: [READ],
+    }),
+    "run",
+  );
+  assert.equal(result.stdout, JSON.stringify(JSON.parse(result.stdout)) + "\n");
+  assert.doesNotMatch(result.stderr, /NaN/);
+});
+
+Deno.test("cli run and check name the file, line and column of a JSON mistake, and take NaN only as a whole token", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const files = {
+      comma: "[[[1, 2, 3],\n  [4, 5, 6],]]",
+      nanx: "[[[1, NaNx, 3]]]",
+      lower: "[[[1, nan, 3]]]",
+      quoted: '[[[1, "NaN", 3]]]',
+      ref: '{"output": [[[NaN]]],\n "h_n": [Infinity}',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await Deno.writeTextFile(`${dir}/${name}.json`, text);
+    }
+    const read = { permissions: [`--allow-read=${FIXTURES},${dir}`] };
+    const run = (name: string) =>
+      cli(["run", "--weights", WEIGHTS, "--input", `${dir}/${name}.json`], read);
+    const [comma, nanx, lower, quoted, ref] = await Promise.all([
+      run("comma"),
+      run("nanx"),
+      run("lower"),
+      run("quoted"),
+      cli(["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", `${dir}/ref.json`], read),
+    ]);
+    runtimeError(
+      comma,
+      "trailing comma",
+      /^error: cannot read the input \S+comma\.json: not valid JSON at line 2, column 13: expected a value, got "\]"$/,
+    );
+    runtimeError(
+      nanx,
+      "NaNx",
+      /nanx\.json: not valid JSON at line 1, column 10: expected ',' or '\]', got "x"$/,
+    );
+    runtimeError(
+      lower,
+      "nan",
+      /lower\.json: not valid JSON at line 1, column 7: expected a value, got "n"$/,
+    );
+    runtimeError(quoted, "a string", /quoted\.json: .*must be a number: got "NaN"$/);
+    runtimeError(
+      ref,
+      "reference",
+      /^error: cannot read \S+ref\.json: not valid JSON at line 2, column 18: expected ',' or '\]', got "}"$/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
