@@ -400,6 +400,12 @@ Exits with 1 when an error is larger than the tolerance.
         withY ? "output, h_n and y" : "output and h_n"
       }`,
     failed: (names: string, atol: string): string => `check failed: ${names} outside atol ${atol}`,
+    hint: (nonlinearity: string, batchFirst: boolean, path: string): string =>
+      `hint: a state_dict stores neither the nonlinearity nor batch_first, so check that ` +
+      `--nonlinearity (${nonlinearity} here) and --batch-first (${
+        batchFirst ? "on" : "off"
+      } here) ` +
+      `match the model and how ${path} was made`,
   },
   bench: {
     header: (simd: string, deno: string, target: string): string =>
@@ -698,6 +704,11 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
         withY ? "output, h_n, y를" : "output과 h_n을"
       } 냅니다`,
     failed: (names, atol) => `확인 실패: ${names}이(가) atol ${atol}을 넘습니다`,
+    hint: (nonlinearity, batchFirst, path) =>
+      `힌트: state_dict에는 비선형 함수도 batch_first 여부도 저장되지 않습니다. ` +
+      `--nonlinearity 옵션(지금 ${nonlinearity})과 --batch-first 옵션(지금 ${
+        batchFirst ? "켜짐" : "꺼짐"
+      })이 모델에, 그리고 ${path} 파일을 만든 방식에 맞는지 확인하세요`,
   },
   bench: {
     header: (simd, deno, target) =>

@@ -954,6 +954,8 @@ async function check({ t, json, values }: Context): Promise<number> {
   if (ok) return 0;
   const failed = results.filter((r) => !r.ok).map((r) => r.name).join(", ");
   console.error(t.error(t.check.failed(failed, atolText(atol))));
+  const nonlinearity = (values.nonlinearity as Nonlinearity | undefined) ?? "tanh";
+  console.error(t.check.hint(nonlinearity, values["batch-first"] === true, path));
   return 1;
 }
 

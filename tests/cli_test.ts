@@ -407,11 +407,15 @@ Deno.test("cli check passes against PyTorch's dump and exits 1 outside the toler
     await Deno.writeTextFile(off, JSON.stringify(reference));
     const args = ["check", "--weights", WEIGHTS, "--input", INPUT, "--batch-first"];
     const read = [`--allow-read=${FIXTURES},${dir}`];
-    const [pass, passJson, fail, loose] = await Promise.all([
+    const [pass, passJson, fail, loose, relu, ko] = await Promise.all([
       cli([...args, "--expected", REF], { permissions: read }),
       cli([...args, "--expected", REF, "--json"], { permissions: read }),
       cli([...args, "--expected", off, "--json"], { permissions: read }),
       cli([...args, "--expected", off, "--atol", "1e-2"], { permissions: read }),
+      cli([...args, "--expected", REF, "--nonlinearity", "relu"], { permissions: read }),
+      cli([...args, "--expected", REF, "--nonlinearity", "relu", "--lang", "ko"], {
+        permissions: read,
+      }),
     ]);
     assert.match(ok(pass, "check").stdout, /^output .*✓[^]*^h_n .*✓/m);
     const report = json(passJson, "check --json");
@@ -424,9 +428,19 @@ Deno.test("cli check passes against PyTorch's dump and exits 1 outside the toler
     // ref.json also holds torch's y, which check compares only with --head.
     assert.match(
       fail.stderr,
-      /^note: .*off\.json holds "y".*--head fc\. .*\nerror: check failed: h_n outside atol 1e-5\n$/,
+      /^note: .*off\.json holds "y".*--head fc\. .*\nerror: check failed: h_n outside atol 1e-5\nhint: /,
     );
     ok(loose, "check --atol 1e-2");
+    // Nothing in a state_dict says tanh or relu, batch-first or not: the hint says so.
+    assert.equal(relu.code, 1);
+    assert.match(
+      relu.stderr,
+      /\nerror: check failed: output, h_n outside atol 1e-5\nhint: a state_dict stores neither the nonlinearity nor batch_first, so check that --nonlinearity \(relu here\) and --batch-first \(on here\) match the model and how \S+ref\.json was made\n$/,
+    );
+    assert.match(
+      ko.stderr,
+      /\n힌트: state_dict에는 비선형 함수도 batch_first 여부도 저장되지 않습니다\. .*\(지금 relu\).*\(지금 켜짐\).*ref\.json 파일을 /,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
