@@ -526,38 +526,38 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   unknownCommand: (name) => `알 수 없는 명령 "${name}"`,
   unknownOption: (option, command) => `${command}에는 ${option} 옵션이 없습니다`,
   missingValue: (option) => `${option}에 값이 필요합니다`,
-  noValue: (option) => `${option}은(는) 값을 받지 않습니다`,
-  missingOption: (option) => `${option}이(가) 필요합니다`,
+  noValue: (option) => `${option} 옵션은 값을 받지 않습니다`,
+  missingOption: (option) => `${option} 옵션이 필요합니다`,
   tooLarge: (what, options, numbers, max) =>
     `${options}: ${
       { input: "입력 숫자", outputs: "모든 실행의 출력 숫자", parameters: "파라미터" }[what]
     } ${numbers}개는 이 실습에 너무 ` +
     `많습니다. 최대 ${max}개 (run은 크기 제한 없음)`,
   unexpected: (arg) => `예상하지 못한 인자 "${arg}"`,
-  badInt: (option, value) => `${option}은(는) 양의 정수여야 합니다: "${value}"을(를) 받음`,
+  badInt: (option, value) => `${option}: 양의 정수여야 합니다. 받은 값: "${value}"`,
   badInts: (option, value) =>
-    `${option}은(는) 쉼표로 구분한 양의 정수여야 합니다 (예: 1,3,10): "${value}"을(를) 받음`,
+    `${option}: 쉼표로 구분한 양의 정수여야 합니다 (예: 1,3,10). 받은 값: "${value}"`,
   badNumbers: (option, value) =>
-    `${option}은(는) 쉼표로 구분한 숫자여야 합니다 (예: 1,2,3): "${value}"을(를) 받음`,
-  badNumber: (option, value) => `${option}은(는) 0 이상의 숫자여야 합니다: "${value}"을(를) 받음`,
+    `${option}: 쉼표로 구분한 숫자여야 합니다 (예: 1,2,3). 받은 값: "${value}"`,
+  badNumber: (option, value) => `${option}: 0 이상의 숫자여야 합니다. 받은 값: "${value}"`,
   badSeed: (option, value) =>
-    `${option}은(는) torch.manual_seed처럼 -2^63부터 2^64 - 1까지의 정수여야 합니다: "${value}"을(를) 받음`,
+    `${option}: torch.manual_seed처럼 -2^63부터 2^64 - 1까지의 정수여야 합니다. 받은 값: "${value}"`,
   badChoice: (option, value, choices) =>
-    `${option}은(는) ${choices.join(", ")} 중 하나여야 합니다: "${value}"을(를) 받음`,
+    `${option}: ${choices.join(", ")} 중 하나여야 합니다. 받은 값: "${value}"`,
   needPermissions: (read, write) =>
     `${
       [
-        read.length ? `${read.join(", ")}을(를) 읽을` : "",
-        write.length ? `${write.join(", ")}에 쓸` : "",
-      ].filter(Boolean).join(" 권한과 ")
-    } 권한이 없습니다: ${permissionFlags(read, write)} 옵션을 붙여 실행하세요`,
-  notFound: (path) => `${path}을(를) 읽을 수 없습니다: 파일이 없습니다`,
-  cannotRead: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
-  cannotWrite: (path, message) => `${path}에 쓸 수 없습니다: ${message}`,
+        read.length ? `읽기 권한이 없는 파일: ${read.join(", ")}` : "",
+        write.length ? `쓰기 권한이 없는 파일: ${write.join(", ")}` : "",
+      ].filter(Boolean).join("; ")
+    }. ${permissionFlags(read, write)} 옵션을 붙여 실행하세요`,
+  notFound: (path) => `${path} 파일을 읽을 수 없습니다: 그런 파일이 없습니다`,
+  cannotRead: (path, message) => `${path} 파일을 읽을 수 없습니다: ${message}`,
+  cannotWrite: (path, message) => `${path} 파일에 쓸 수 없습니다: ${message}`,
   badWeights: (path, message) => `${path}에서 모델을 불러올 수 없습니다: ${message}`,
   badInput: (path, message) =>
-    `입력${path === "-" ? "(표준 입력)" : ` ${path}`}을(를) 읽을 수 없습니다: ${message}`,
-  badExpected: (path, message) => `${path}을(를) 읽을 수 없습니다: ${message}`,
+    `${path === "-" ? "표준 입력" : `입력 파일 ${path}`}의 내용을 읽을 수 없습니다: ${message}`,
+  badExpected: (path, message) => `${path} 파일을 읽을 수 없습니다: ${message}`,
   forwardFailed: (message) => `이 입력으로 모델을 실행할 수 없습니다: ${message}`,
   missingKey: (key) =>
     `"${key}" 배열이 없습니다 ({"output": [...], "h_n": [...]} 형식이어야 하고, --head가 있으면 "y"도 필요합니다)`,
@@ -574,7 +574,7 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   shapeMismatch: (name, ours, theirs, path) =>
     `${name}의 shape이 여기서는 ${ours}, ${path}에서는 ${theirs}입니다 (--batch-first와 파일이 맞는지 확인하세요)`,
   seedDrawn: (seed) =>
-    `시드 ${seed}을(를) 무작위로 뽑았습니다: 같은 실행을 다시 하려면 --seed ${seed} 옵션을 붙이세요`,
+    `무작위로 뽑은 시드: ${seed}. 같은 실행을 다시 하려면 --seed ${seed} 옵션을 붙이세요`,
   seedGiven: (seed) => `시드 ${seed}`,
   example: {
     header: (seed) => [
@@ -688,7 +688,7 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
   },
   run: {
     wrote: (path, output, hN, y) =>
-      `output ${output}, h_n ${hN}${y ? `, 헤드의 y ${y}` : ""}을(를) ${path}에 썼습니다`,
+      `${path} 파일에 썼습니다: output ${output}, h_n ${hN}${y ? `, 헤드의 y ${y}` : ""}`,
     nonFinite: (path) =>
       `참고: ${path === undefined ? "출력" : `${path} 파일`}에 NaN이나 Infinity가 있어 ` +
       `Python의 json.dump와 같은 방식으로 썼습니다. 표준 JSON이 아닙니다 ` +
@@ -703,7 +703,7 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
       `atol ${atol} 이내: 이 런타임이 PyTorch와 같은 ${
         withY ? "output, h_n, y를" : "output과 h_n을"
       } 냅니다`,
-    failed: (names, atol) => `확인 실패: ${names}이(가) atol ${atol}을 넘습니다`,
+    failed: (names, atol) => `확인 실패: ${names} 텐서의 오차가 허용 오차(atol ${atol})보다 큽니다`,
     hint: (nonlinearity, batchFirst, path) =>
       `힌트: state_dict에는 비선형 함수도 batch_first 여부도 저장되지 않습니다. ` +
       `--nonlinearity 옵션(지금 ${nonlinearity})과 --batch-first 옵션(지금 ${

@@ -281,6 +281,34 @@ Deno.test("cli --lang ko explains in Korean; the locale counts only when env per
   assert.doesNotMatch(ok(lcAllFirst, "LC_ALL=C, LANG=ko").stdout, HANGUL);
 });
 
+Deno.test("cli Korean messages never leave a particle to the reader, such as 을(를) or 이(가)", async () => {
+  for (const file of ["_cli_text.ts", "cli.ts"]) {
+    const source = Deno.readTextFileSync(new URL(file, ROOT));
+    assert.doesNotMatch(source, /\((을|를|은|는|이|가|과|와|으)\)/, file);
+  }
+  const ko = ["--lang", "ko"];
+  const [seed, drawn, unreadable, missing] = await Promise.all([
+    cli(["example", "--seed", "abc", ...ko]),
+    cli(["example", ...ko]),
+    cli(["run", "--weights", WEIGHTS, "--input", INPUT, ...ko]),
+    cli(["run", "--weights", WEIGHTS, ...ko]),
+  ]);
+  assert.match(
+    seed.stderr,
+    /^오류: --seed: torch\.manual_seed처럼 -2\^63부터 2\^64 - 1까지의 정수여야 합니다\. 받은 값: "abc"\n/,
+  );
+  assert.match(
+    ok(drawn, "example --lang ko").stdout,
+    /^# 무작위로 뽑은 시드: (\d+)\. 같은 실행을 다시 하려면 --seed \1 옵션을 붙이세요$/m,
+  );
+  runtimeError(
+    unreadable,
+    "run --lang ko without permission",
+    /^오류: 읽기 권한이 없는 파일: \S+, \S+\. --allow-read=\S+ 옵션을 붙여 실행하세요$/,
+  );
+  assert.match(missing.stderr, /^오류: --input 옵션이 필요합니다\n/);
+});
+
 Deno.test("cli runtime errors exit 1 with one line on stderr; --debug adds the stack", async () => {
   const wrongInput = ["run", "--weights", WEIGHTS, "--input", "-"];
   const stdin = "[[[1, 2]]]"; // two features where the model takes three
