@@ -273,9 +273,9 @@ const shapeText = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
 const diffText = (x: number): string => (x === 0 ? "0" : x.toExponential(2));
 const atolText = (x: number): string => (x > 0 && x < 1e-3 ? x.toExponential() : `${x}`);
 
-/** A tensor after a label, its continuation lines indented to stay under it. */
+/** A tensor after a label, its continuation lines indented by the label's width on a terminal. */
 function labelled(label: string, value: Tensor): string {
-  return label + `${value}`.replace(/\n(?=[^\n])/g, "\n" + " ".repeat(label.length));
+  return label + `${value}`.replace(/\n(?=[^\n])/g, "\n" + " ".repeat(width(label)));
 }
 
 /** A small tensor's values as torch prints them, without the `tensor(…)` around them. */

@@ -309,6 +309,25 @@ Deno.test("cli Korean messages never leave a particle to the reader, such as 을
   assert.match(missing.stderr, /^오류: --input 옵션이 필요합니다\n/);
 });
 
+Deno.test("cli explore keeps a wrapped h_n under its first line, in Korean too (Hangul is two columns wide)", async () => {
+  // Columns on a terminal before the end of `text`.
+  const columns = (text: string) =>
+    [...text].length + (text.match(/[\uac00-\ud7a3]/g)?.length ?? 0);
+  for (const lang of ["en", "ko"]) {
+    const args = ["explore", "--seq-len", "1,3", "--hidden", "8", "--seed", "0", "--lang", lang];
+    const lines = ok(await cli(args), `explore --lang ${lang}`).stdout.split("\n");
+    const first = lines.findIndex((line) => line.includes("h_n = tensor([[["));
+    assert.ok(first >= 0, lines.join("\n"));
+    const start = columns(lines[first].slice(0, lines[first].indexOf("[[[") + 3));
+    const next = lines[first + 1];
+    assert.equal(
+      next.length - next.trimStart().length,
+      start,
+      `${lang}:\n${lines[first]}\n${next}`,
+    );
+  }
+});
+
 Deno.test("cli runtime errors exit 1 with one line on stderr; --debug adds the stack", async () => {
   const wrongInput = ["run", "--weights", WEIGHTS, "--input", "-"];
   const stdin = "[[[1, 2]]]"; // two features where the model takes three
