@@ -377,7 +377,7 @@ Exits with 1 when an error is larger than the tolerance.
       `nn.RNN(input_size=1, hidden_size=2, batch_first=True)${
         head ? " + nn.Linear(2, 1)" : ""
       }; h_0 = 0; each row is one rnn.step()`,
-    columns: ["t", "x_t", "h_{t-1}", "h_t", "y_t"],
+    columns: ["step t", "input x_t", "previous state h_{t-1}", "new state h_t", "output y_t"],
     footer: (steps: number, diff: string): string =>
       `The same W_ih, W_hh, b at every step (weight sharing). h_${steps} is h_n: it equals ` +
       `forward()'s h_n over the whole sequence (max |diff| ${diff}).`,

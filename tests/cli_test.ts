@@ -192,6 +192,30 @@ Deno.test("cli text output of params matches what PyTorch prints for named_param
   assert.match(stdout, /total: 10 parameters/);
 });
 
+Deno.test("cli trace heads its columns with the lecture's words, in English as in Korean, and --json keeps its keys", async () => {
+  const [en, withHead, ko, asJson] = await Promise.all([
+    cli(["trace", "--seed", "0"]),
+    cli(["trace", "--seed", "0", "--head"]),
+    cli(["trace", "--seed", "0", "--head", "--lang", "ko"]),
+    cli(["trace", "--seed", "0", "--head", "--json"]),
+  ]);
+  const header = (result: Result) =>
+    ok(result, "trace").stdout.split("\n").find((line) => line.startsWith("| "))
+      ?.split("|").slice(1, -1).map((cell) => cell.trim());
+  const english = ["step t", "input x_t", "previous state h_{t-1}", "new state h_t", "output y_t"];
+  assert.deepEqual(header(en), english.slice(0, 4));
+  assert.deepEqual(header(withHead), english);
+  assert.deepEqual(header(ko), [
+    "시점 t",
+    "입력 x_t",
+    "이전 상태 h_{t-1}",
+    "새로운 상태 h_t",
+    "출력 y_t",
+  ]);
+  const steps = json(asJson, "trace --json").steps;
+  assert.deepEqual(Object.keys(steps[0]), ["t", "x", "hPrev", "h", "y"]);
+});
+
 Deno.test("cli usage errors exit 2 with a message and the usage line on stderr", async () => {
   const cases = [
     ["frobnicate"],
