@@ -881,14 +881,17 @@ async function run({ t, json, values }: Context): Promise<void> {
     ...shapes,
   });
   if (unusedHeads.length) console.error(t.headIgnored(values.weights as string, unusedHeads));
+  if (out !== undefined) {
+    try {
+      Deno.writeTextFileSync(out, result + "\n");
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needPermissions([], [out]));
+      throw new CliError(t.cannotWrite(out, (error as Error).message), { cause: error });
+    }
+  }
+  // Said only once the file holds them.
   if (nonFinite) console.error(t.run.nonFinite(out));
   if (out === undefined) return print(result);
-  try {
-    Deno.writeTextFileSync(out, result + "\n");
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) throw new CliError(t.needPermissions([], [out]));
-    throw new CliError(t.cannotWrite(out, (error as Error).message), { cause: error });
-  }
   const text = t.run.wrote(
     out,
     shapeText(output.shape),
@@ -903,9 +906,9 @@ async function check({ t, json, values }: Context): Promise<number> {
   const path = values.expected as string;
   requirePermissions(t, inputFiles(values, path));
   // PyTorch's results first: a bad file fails before the model runs.
-  let reference: Record<string, unknown> | undefined;
+  let reference: Record<string, unknown>;
   try {
-    reference = parseJson(new TextDecoder().decode(readFile(path, t))) as typeof reference;
+    reference = parseJson(new TextDecoder().decode(readFile(path, t))) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(t.badExpected(path, (error as Error).message), { cause: error });
