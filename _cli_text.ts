@@ -176,7 +176,8 @@ values of the small ones.
   --bidirectional    add the reverse direction
   --seed N           the weights' seed (default: drawn at random)`,
     trace: `The lecture's table "how an RNN walks a sequence": one row per time step with
-t, x_t, h_{t-1} and h_t, computed one rnn.step() at a time.
+the step t, input x_t, previous state h_{t-1} and new state h_t, computed one
+rnn.step() at a time.
 
   --input 1,2,3   the sequence (input_size 1; default 1,2,3)
   --head          add y_t = W_hy h_t + b_y (nn.Linear(2, 1))
