@@ -10,7 +10,8 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
   for (let i = 0; i < a.length; i++) {
     const same = a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i]));
     const difference = same ? 0 : Math.abs(a[i] - b[i]);
-    if (!(difference <= worst)) worst = difference;
+    if (Number.isNaN(difference)) return NaN; // no later difference may hide it
+    if (difference > worst) worst = difference;
   }
   return worst;
 }

@@ -558,6 +558,17 @@ Deno.test("cli run writes NaN and ±Infinity as Python's json.dump does, and che
     for (const name of ["output", "h_n", "y"]) assert.equal(report[name].maxAbsError, 0, name);
     // What run wrote, check reads.
     ok(await cli(["check", ...args, "--expected", out], { permissions: read }), "round trip");
+    // A number where torch has NaN fails, wherever it stands (here before finite elements).
+    const numberForNaN = `${dir}/number_for_nan.json`;
+    Deno.writeTextFileSync(
+      numberForNaN,
+      Deno.readTextFileSync(new URL(REF_NONFINITE, ROOT)).replace("NaN", "0.0"),
+    );
+    const mismatch = await cli(["check", ...args, "--expected", numberForNaN, "--json"], {
+      permissions: read,
+    });
+    assert.equal(mismatch.code, 1, mismatch.stderr);
+    assert.equal(JSON.parse(mismatch.stdout).ok, false);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
