@@ -692,7 +692,7 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
       `${path} 파일에 썼습니다: output ${output}, h_n ${hN}${y ? `, 헤드의 y ${y}` : ""}`,
     nonFinite: (path) =>
       `참고: ${path === undefined ? "출력" : `${path} 파일`}에 NaN이나 Infinity가 있어 ` +
-      `Python의 json.dump와 같은 방식으로 썼습니다. 표준 JSON이 아닙니다 ` +
+      `Python의 json.dump와 같은 방식으로 썼습니다. 이 형식은 표준 JSON이 아닙니다 ` +
       `(Python의 json.load는 읽지만 JSON.parse는 읽지 못합니다)`,
   },
   check: {
@@ -709,7 +709,7 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
       `힌트: state_dict에는 비선형 함수도 batch_first 여부도 저장되지 않습니다. ` +
       `--nonlinearity 옵션(지금 ${nonlinearity})과 --batch-first 옵션(지금 ${
         batchFirst ? "켜짐" : "꺼짐"
-      })이 모델에, 그리고 ${path} 파일을 만든 방식에 맞는지 확인하세요`,
+      }), 두 옵션이 모델과 ${path} 파일을 만들 때의 설정과 같은지 확인하세요`,
   },
   bench: {
     header: (simd, deno, target) =>

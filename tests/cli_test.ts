@@ -569,6 +569,7 @@ Deno.test("cli run writes NaN and ±Infinity as Python's json.dump does, and che
     });
     assert.equal(mismatch.code, 1, mismatch.stderr);
     assert.equal(JSON.parse(mismatch.stdout).ok, false);
+    assert.doesNotMatch(mismatch.stderr, /hint/, "no nonlinearity hint for a NaN mismatch");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -594,6 +595,8 @@ Deno.test("cli run and check name the file, line and column of a JSON mistake, a
       lower: "[[[1, nan, 3]]]",
       quoted: '[[[1, "NaN", 3]]]',
       ref: '{"output": [[[NaN]]],\n "h_n": [Infinity}',
+      trailing: "[[[NaN]]]x",
+      control: '{"output": [[[NaN]]], "h\u0001n": 1}',
     };
     for (const [name, text] of Object.entries(files)) {
       await Deno.writeTextFile(`${dir}/${name}.json`, text);
@@ -601,13 +604,30 @@ Deno.test("cli run and check name the file, line and column of a JSON mistake, a
     const read = { permissions: [`--allow-read=${FIXTURES},${dir}`] };
     const run = (name: string) =>
       cli(["run", "--weights", WEIGHTS, "--input", `${dir}/${name}.json`], read);
-    const [comma, nanx, lower, quoted, ref] = await Promise.all([
+    const check = (name: string) =>
+      cli(
+        ["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", `${dir}/${name}.json`],
+        read,
+      );
+    const [comma, nanx, lower, quoted, ref, trailing, control] = await Promise.all([
       run("comma"),
       run("nanx"),
       run("lower"),
       run("quoted"),
-      cli(["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", `${dir}/ref.json`], read),
+      check("ref"),
+      run("trailing"),
+      check("control"),
     ]);
+    runtimeError(
+      trailing,
+      "text after the value",
+      /trailing\.json: not valid JSON at line 1, column 10: expected the end, got "x"$/,
+    );
+    runtimeError(
+      control,
+      "a control character in a string",
+      /control\.json: not valid JSON at line 1, column 25: expected a valid string character, escape or closing '"', got "\\u0001"$/,
+    );
     runtimeError(
       comma,
       "trailing comma",
