@@ -9,29 +9,38 @@ import { describe } from "./_describe.ts";
 export type OptionNames = Readonly<Record<string, true>>;
 
 /**
- * Throws a TypeError naming the first own key of `options` that `known` lacks,
- * as torch refuses an unexpected keyword argument (plain JavaScript would
- * otherwise ignore `batch_first` and run with the default). A torch spelling or
- * another case of a known name gets that name as a hint.
+ * Checks that `value`, the `name` (e.g. "options") passed to `where`, is a
+ * plain object whose enumerable keys, own or inherited (reading finds both),
+ * are all in `known`; otherwise throws a TypeError naming what is wrong, as
+ * torch refuses an unexpected keyword argument (plain JavaScript would
+ * otherwise ignore `batch_first` and run with the default). A key that is a
+ * torch spelling, another case or a clear prefix of a known name gets it as a hint.
  */
-export function checkOptionNames(where: string, options: object, known: OptionNames): void {
-  for (const key in options) {
-    if (!Object.hasOwn(known, key) && Object.hasOwn(options, key)) unknownOption(where, key, known);
+export function checkOptions(
+  where: string,
+  name: string,
+  value: unknown,
+  known: OptionNames,
+): asserts value is object {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`${where}: ${name} must be an object: got ${describe(value)}`);
   }
+  for (const key in value) if (!Object.hasOwn(known, key)) unknownOption(where, name, key, known);
 }
 
-// Kept out of checkOptionNames, which runs on every call of forward() with options.
-function unknownOption(where: string, key: string, known: OptionNames): never {
+// Kept out of checkOptions, whose loop also runs inline on every forward() with options.
+function unknownOption(where: string, name: string, key: string, known: OptionNames): never {
   const loose = key.replaceAll("_", "").toLowerCase();
-  // The same letters in another case or torch's snake_case, or up to two letters
-  // more or less at the end (length for lengths, prefix for prefixes).
-  const meant = Object.keys(known).find((name) => {
-    const lower = name.toLowerCase();
-    return lower === loose || (Math.abs(lower.length - loose.length) <= 2 &&
-      (lower.startsWith(loose) || loose.startsWith(lower)));
+  // The same letters in another case or torch's snake_case; the start of a name
+  // (three letters or more); or a name and up to two letters more (prefixes for prefix).
+  const meant = Object.keys(known).find((option) => {
+    const lower = option.toLowerCase();
+    return lower === loose || (loose.length >= 3 && lower.startsWith(loose)) ||
+      (loose.startsWith(lower) && loose.length - lower.length <= 2);
   });
+  const what = name === "options" ? "option" : "key";
   throw new TypeError(
-    `${where} has no option "${key}": ${
+    `${where}: unknown ${what} ${JSON.stringify(key)}${name === "options" ? "" : ` in ${name}`}: ${
       meant ? `did you mean "${meant}"?` : `expected one of ${Object.keys(known).join(", ")}`
     }`,
   );

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkOptionNames } from "./_options.ts";
+import { checkOptions } from "./_options.ts";
 
 /**
  * Print options, as `torch.set_printoptions` takes them; each defaults to torch's default.
@@ -134,10 +134,7 @@ const FORMAT_OPTION_NAMES = {
 type ResolvedOptions = Required<Omit<FormatOptions, "sciMode">> & { sciMode?: boolean };
 
 function resolveOptions(options: FormatOptions): ResolvedOptions {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`format: options must be an object: got ${String(options)}`);
-  }
-  checkOptionNames("format", options, FORMAT_OPTION_NAMES);
+  checkOptions("format", "options", options, FORMAT_OPTION_NAMES);
   const {
     precision = 4,
     threshold = 1000,

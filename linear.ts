@@ -7,7 +7,7 @@
 import { DEFAULT_FLAVOR, type KernelFlavor, LinearKernel } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
-import { checkOptionNames, dataOf, flag, positiveInteger } from "./_options.ts";
+import { checkOptions, dataOf, flag, positiveInteger } from "./_options.ts";
 import { checkGenerator, defaultGenerator, type Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -57,10 +57,7 @@ export class Linear {
 
   /** Builds the layer and uploads its freshly initialised weights to WebAssembly. */
   constructor(options: LinearOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`Linear options must be an object: got ${describe(options)}`);
-    }
-    checkOptionNames("new Linear", options, LINEAR_OPTION_NAMES);
+    checkOptions("new Linear", "options", options, LINEAR_OPTION_NAMES);
     this.inFeatures = positiveInteger("inFeatures", options.inFeatures);
     this.outFeatures = positiveInteger("outFeatures", options.outFeatures);
     this.bias = flag("bias", options.bias, true);

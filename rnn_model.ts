@@ -5,7 +5,7 @@
  * @module
  */
 import { describe } from "./_describe.ts";
-import { checkOptionNames } from "./_options.ts";
+import { checkOptions } from "./_options.ts";
 import { Linear } from "./linear.ts";
 import {
   findRNN,
@@ -13,6 +13,7 @@ import {
   FROM_STATE_DICT_OPTION_NAMES,
   type FromStateDictOptions,
   RNN,
+  RNN_OPTION_NAMES,
   type RNNOptions,
 } from "./rnn.ts";
 import { Tensor } from "./tensor.ts";
@@ -47,6 +48,11 @@ const HEAD_OPTION_NAMES = { outFeatures: true, bias: true } as const satisfies R
   keyof RNNModelOptions["head"],
   true
 >;
+const MODEL_FORWARD_OPTION_NAMES = { lengths: true } as const satisfies Record<
+  keyof Omit<ForwardOptions, "out">,
+  true
+>;
+const LOAD_OPTION_NAMES = { prefixes: true } as const satisfies Record<"prefixes", true>;
 const PREFIX_NAMES = { rnn: true, head: true } as const satisfies Record<keyof ModelPrefixes, true>;
 const { prefix: _, ...rnnFromStateDictNames } = FROM_STATE_DICT_OPTION_NAMES;
 const MODEL_FROM_STATE_DICT_OPTION_NAMES = {
@@ -77,18 +83,9 @@ export class RNNModel {
 
   /** Builds both parts with torch's default initialisation. */
   constructor(options: RNNModelOptions) {
-    if (
-      typeof options !== "object" || options === null || typeof options.head !== "object" ||
-      options.head === null
-    ) {
-      throw new TypeError(
-        `RNNModel options must be { rnn: RNNOptions, head: { outFeatures } }: got ${
-          describe(options)
-        }`,
-      );
-    }
-    checkOptionNames("new RNNModel", options, MODEL_OPTION_NAMES);
-    checkOptionNames("new RNNModel's head", options.head, HEAD_OPTION_NAMES);
+    checkOptions("new RNNModel", "options", options, MODEL_OPTION_NAMES);
+    checkOptions("new RNNModel", "rnn", options.rnn, RNN_OPTION_NAMES);
+    checkOptions("new RNNModel", "head", options.head, HEAD_OPTION_NAMES);
     this.rnn = new RNN(options.rnn);
     this.head = new Linear({
       inFeatures: (this.rnn.bidirectional ? 2 : 1) * this.rnn.hiddenSize,
@@ -117,17 +114,15 @@ export class RNNModel {
     record: Record<string, Tensor>,
     options: ModelFromStateDictOptions = {},
   ): RNNModel {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`fromStateDict options must be an object: got ${describe(options)}`);
-    }
-    if ("prefix" in options) {
+    const where = "RNNModel.fromStateDict";
+    if (typeof options === "object" && options !== null && "prefix" in options) {
       throw new TypeError(
         "RNNModel.fromStateDict takes prefixes: { rnn, head }, not prefix (that is RNN.fromStateDict's)",
       );
     }
-    checkOptionNames("RNNModel.fromStateDict", options, MODEL_FROM_STATE_DICT_OPTION_NAMES);
+    checkOptions(where, "options", options, MODEL_FROM_STATE_DICT_OPTION_NAMES);
     const { prefixes = {}, ...rnnOptions } = options;
-    checkOptionNames("prefixes", prefixes, PREFIX_NAMES);
+    checkOptions(where, "prefixes", prefixes, PREFIX_NAMES);
     const found = findRNN(record, prefixes.rnn, "options.prefixes.rnn");
     const head = prefixes.head ?? "fc.";
     const weight = record[`${head}weight`];
@@ -169,10 +164,13 @@ export class RNNModel {
    * ```
    */
   forward(input: Tensor, h0?: Tensor, options?: Omit<ForwardOptions, "out">): [Tensor, Tensor] {
-    if ((options as ForwardOptions | undefined)?.out !== undefined) {
-      throw new TypeError(
-        "RNNModel.forward takes no out: y is a new tensor; use model.rnn.forward(input, h0, { out }) and model.head.forward",
-      );
+    if (options !== undefined) {
+      if (typeof options === "object" && options !== null && "out" in options) {
+        throw new TypeError(
+          "RNNModel.forward takes no out: y is a new tensor; use model.rnn.forward(input, h0, { out }) and model.head.forward",
+        );
+      }
+      checkOptions("RNNModel.forward()", "options", options, MODEL_FORWARD_OPTION_NAMES);
     }
     const [output, hN] = this.rnn.forward(input, h0, options);
     return [this.head.forward(output), hN];
@@ -221,7 +219,7 @@ export class RNNModel {
    * ```
    */
   stateDict(prefixes: ModelPrefixes = {}): Record<string, Tensor> {
-    const { rnn, head } = resolve(prefixes);
+    const { rnn, head } = resolve("RNNModel.stateDict", prefixes);
     return Object.fromEntries([
       ...this.rnn.namedParameters().map(([name, p]) => [rnn + name, p]),
       ...this.head.namedParameters().map(([name, p]) => [head + name, p]),
@@ -246,8 +244,8 @@ export class RNNModel {
         `loadStateDict expects a record of name to Tensor: got ${describe(record)}`,
       );
     }
-    checkOptionNames("loadStateDict", options, { prefixes: true });
-    const prefixes = resolve(options.prefixes ?? {});
+    checkOptions("RNNModel.loadStateDict", "options", options, LOAD_OPTION_NAMES);
+    const prefixes = resolve("RNNModel.loadStateDict", options.prefixes ?? {});
     const parts: Record<"rnn" | "head", Record<string, Tensor>> = { rnn: {}, head: {} };
     const unexpected: string[] = [];
     // Each key goes to the part whose prefix it starts with, the longer prefix
@@ -278,8 +276,8 @@ export class RNNModel {
   }
 }
 
-function resolve(prefixes: ModelPrefixes): { rnn: string; head: string } {
-  checkOptionNames("prefixes", prefixes, PREFIX_NAMES);
+function resolve(where: string, prefixes: ModelPrefixes): { rnn: string; head: string } {
+  checkOptions(where, "prefixes", prefixes, PREFIX_NAMES);
   const rnn = prefixes.rnn ?? "rnn.", head = prefixes.head ?? "fc.";
   if (typeof rnn !== "string" || typeof head !== "string" || rnn === head) {
     throw new RangeError(

@@ -47,7 +47,10 @@ Deno.test("new RNN() rejects an unknown nonlinearity, a bad dropout and non-bool
     () => new RNN({ ...base, bias: "no" as never }),
     /bias must be a boolean: got "no"/,
   );
-  assert.throws(() => new RNN(undefined as never), /RNN options must be an object: got undefined/);
+  assert.throws(
+    () => new RNN(undefined as never),
+    /new RNN: options must be an object: got undefined/,
+  );
   assert.throws(
     () => new RNN({ ...base, simd: "avx" as never }),
     /simd must be "relaxed" or "strict": got "avx"/,
@@ -58,75 +61,118 @@ Deno.test("every options object refuses an unknown name, hinting at the one mean
   // Plain JavaScript ignores a misspelt key, so batch_first would run batch-second:
   // torch refuses an unexpected keyword argument, and so does every options object here.
   const rnn = new RNN({ inputSize: 1, hiddenSize: 2 });
+  const model = new RNNModel({ rnn: base, head: { outFeatures: 1 } });
   const cases: [() => unknown, RegExp][] = [
     [
       () => new RNN({ ...base, batch_first: true } as never),
-      /^TypeError: new RNN has no option "batch_first": did you mean "batchFirst"\?$/,
+      /^TypeError: new RNN: unknown option "batch_first": did you mean "batchFirst"\?$/,
     ],
     [() => new RNN({ ...base, numlayers: 2 } as never), /"numlayers": did you mean "numLayers"/],
+    [() => new RNN({ ...base, hidden: 2 } as never), /"hidden": did you mean "hiddenSize"/],
+    [() => new RNN({ ...base, bidir: true } as never), /"bidir": did you mean "bidirectional"/],
     [
       () => new RNN({ ...base, device: "cpu" } as never),
       /"device": expected one of inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional, threads, generator, simd$/,
     ],
+    [() => new RNN({ ...base, "a\nb": 1 } as never), /unknown option "a\\nb": expected/],
+    // Reading would find an inherited key, so it is checked too.
+    [
+      () => new RNN(Object.assign(Object.create({ batch_first: true }), base)),
+      /new RNN: unknown option "batch_first"/,
+    ],
+    [
+      () => new RNN(undefined as never),
+      /^TypeError: new RNN: options must be an object: got undefined$/,
+    ],
+    [() => new RNN([1, 2] as never), /new RNN: options must be an object: got an array/],
     [
       () => RNN.fromStateDict(rnn.stateDict(), { batch_first: true } as never),
-      /^TypeError: RNN\.fromStateDict has no option "batch_first": did you mean "batchFirst"/,
+      /^TypeError: RNN\.fromStateDict: unknown option "batch_first": did you mean "batchFirst"/,
     ],
     [
       () => RNN.fromStateDict(rnn.stateDict(), null as never),
-      /options must be an object: got null/,
+      /^TypeError: RNN\.fromStateDict: options must be an object: got null$/,
     ],
     [
       () => rnn.forward(Tensor.zeros([3, 1]), undefined, { length: [3] } as never),
-      /^TypeError: forward\(\) has no option "length": did you mean "lengths"\?$/,
+      /^TypeError: forward\(\): unknown option "length": did you mean "lengths"\?$/,
+    ],
+    [
+      () => rnn.forward(Tensor.zeros([3, 1]), undefined, 3 as never),
+      /^TypeError: forward\(\): options must be an object: got 3$/,
     ],
     [
       () => rnn.step(Tensor.zeros([1, 1]), undefined, { outs: [] } as never),
-      /^TypeError: step\(\) has no option "outs": did you mean "out"\?$/,
+      /^TypeError: step\(\): unknown option "outs": did you mean "out"\?$/,
+    ],
+    // step() takes no lengths, so it does not hint at them.
+    [
+      () => rnn.step(Tensor.zeros([1, 1]), undefined, { length: 1 } as never),
+      /^TypeError: step\(\): unknown option "length": expected one of out$/,
     ],
     [
       () => new RNNModel({ rnn: base, head: { out_features: 1 } } as never),
-      /new RNNModel's head has no option "out_features": did you mean "outFeatures"/,
+      /^TypeError: new RNNModel: unknown key "out_features" in head: did you mean "outFeatures"\?$/,
     ],
     [
       () => new RNNModel({ rnn: base, head: { outFeatures: 1 }, fc: {} } as never),
-      /new RNNModel has no option "fc": expected one of rnn, head$/,
+      /new RNNModel: unknown option "fc": expected one of rnn, head$/,
     ],
     [
       () => new RNNModel({ rnn: { ...base, hidden_size: 4 }, head: { outFeatures: 1 } } as never),
-      /new RNN has no option "hidden_size": did you mean "hiddenSize"/,
+      /new RNNModel: unknown key "hidden_size" in rnn: did you mean "hiddenSize"/,
     ],
-    [() => new RNNModel({ rnn: base, head: null } as never), /RNNModel options must be/],
+    [
+      () => new RNNModel({ rnn: base, head: null } as never),
+      /new RNNModel: head must be an object: got null/,
+    ],
+    [
+      () => model.forward(Tensor.zeros([3, 3]), undefined, { batch_first: true } as never),
+      /^TypeError: RNNModel\.forward\(\): unknown option "batch_first": expected one of lengths$/,
+    ],
     [
       () => RNNModel.fromStateDict({}, { prefixes: { fc: "out." } } as never),
-      /prefixes has no option "fc": expected one of rnn, head$/,
+      /RNNModel\.fromStateDict: unknown key "fc" in prefixes: expected one of rnn, head$/,
+    ],
+    [
+      () => RNNModel.fromStateDict({}, { prefixes: null } as never),
+      /RNNModel\.fromStateDict: prefixes must be an object: got null/,
     ],
     [
       () => RNNModel.fromStateDict({}, { batchfirst: true } as never),
-      /RNNModel\.fromStateDict has no option "batchfirst": did you mean "batchFirst"/,
+      /RNNModel\.fromStateDict: unknown option "batchfirst": did you mean "batchFirst"/,
     ],
     [
-      () =>
-        new RNNModel({ rnn: base, head: { outFeatures: 1 } }).loadStateDict({}, {
-          prefix: "x.",
-        } as never),
-      /loadStateDict has no option "prefix": did you mean "prefixes"/,
+      () => RNNModel.fromStateDict({}, null as never),
+      /RNNModel\.fromStateDict: options must be an object: got null/,
+    ],
+    [
+      () => model.loadStateDict({}, { prefix: "x." } as never),
+      /RNNModel\.loadStateDict: unknown option "prefix": did you mean "prefixes"/,
+    ],
+    [
+      () => model.loadStateDict({}, { prefixes: { fc: "x." } } as never),
+      /RNNModel\.loadStateDict: unknown key "fc" in prefixes: expected one of rnn, head$/,
+    ],
+    [() => model.loadStateDict({}, null as never), /loadStateDict: options must be an object/],
+    [
+      () => model.stateDict({ fc: "x." } as never),
+      /RNNModel\.stateDict: unknown key "fc" in prefixes/,
     ],
     [
       () => new Linear({ in_features: 2, outFeatures: 1 } as never),
-      /new Linear has no option "in_features": did you mean "inFeatures"/,
+      /new Linear: unknown option "in_features": did you mean "inFeatures"/,
     ],
     [
       () => format(Tensor.zeros([2]), { sci_mode: false } as never),
-      /format has no option "sci_mode": did you mean "sciMode"/,
+      /format: unknown option "sci_mode": did you mean "sciMode"/,
     ],
+    [() => format(Tensor.zeros([2]), "x" as never), /format: options must be an object: got "x"/],
   ];
   for (const [call, expected] of cases) assert.throws(call, expected);
-  // Inherited keys are not the caller's options.
-  const options = Object.create({ inherited: true });
-  options.inputSize = 1;
-  options.hiddenSize = 2;
-  assert.equal(new RNN(options).hiddenSize, 2);
+  // Non-enumerable and Symbol keys are not options; a class instance's methods live on its prototype.
+  const options = Object.defineProperty({ ...base, [Symbol("tag")]: 1 }, "hidden", { value: 1 });
+  assert.equal(new RNN(options).hiddenSize, 4);
 });
 
 Deno.test("RNN.forward() rejects an input of the wrong rank or feature size", () => {

@@ -177,7 +177,7 @@ Deno.test("a bad out is a clear error, and nothing is written", () => {
   assert.ok(output.data.every((v) => v === 0) && hN.data.every((v) => v === 0), "nothing written");
   assert.throws(() => rnn.step(input, undefined, null as unknown as { out: undefined }), {
     name: "TypeError",
-    message: "step options must be an object such as { out }: got null",
+    message: "step(): options must be an object: got null",
   });
   assert.throws(
     () => rnn.step(input, undefined, { lengths: [5, 5] } as unknown as { out: undefined }),

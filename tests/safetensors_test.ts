@@ -323,6 +323,11 @@ Deno.test("other dtypes: loadSafetensors names the tensor and dtype; metadata st
   assert.throws(() => loadSafetensors(complex), /tensor "z" has dtype C64/);
 });
 
+Deno.test("BOOL reads any nonzero byte as 1, as torch's .float() of a bool does", () => {
+  const bools = file({ b: { dtype: "BOOL", shape: [4], data_offsets: [0, 4] } }, [0, 1, 2, 255]);
+  assert.deepEqual([...loadSafetensors(bools).b.data], [0, 1, 1, 1]);
+});
+
 Deno.test("integer data at unaligned offsets reads as at aligned ones", () => {
   const values = new BigInt64Array([2n ** 60n + 2n ** 36n + 1n, -3n]);
   const raw = new Uint8Array([7, ...new Uint8Array(values.buffer)]);
