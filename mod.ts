@@ -33,6 +33,7 @@ export {
 } from "./rnn_model.ts";
 export { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from "./safetensors.ts";
 export { loadNpy } from "./npy.ts";
+export { loadPt } from "./pt.ts";
 export {
   defaultGenerator,
   Generator,

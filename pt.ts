@@ -1,0 +1,546 @@
+/**
+ * Reading the files that `torch.save(model.state_dict(), "model.pt")` writes
+ * (PyTorch 1.6 and later): a zip archive of stored (uncompressed) entries,
+ * `<name>/data.pkl`, a pickle of the saved object whose tensors refer to their
+ * storages by key, and `<name>/data/<key>`, each storage's raw little-endian
+ * bytes.
+ *
+ * The pickle is read by a small machine that knows only what a state_dict
+ * needs (dicts, lists, tuples, numbers, strings, tensors): any other class,
+ * such as a whole `nn.Module` saved with `torch.save(model)`, is an error that
+ * names it, and nothing in the file is ever run. A file this reader does not
+ * understand gives an `Error` naming what is wrong, never a crash, a hang or a
+ * huge allocation.
+ *
+ * @module
+ */
+import {
+  decodeFloats,
+  decodeIntegers,
+  FLOAT_BYTES,
+  type FloatDtype,
+  INTEGER_BYTES,
+  type IntegerDtype,
+} from "./_decode.ts";
+import { describe } from "./_describe.ts";
+import { Tensor } from "./tensor.ts";
+
+/**
+ * Every tensor of a file that `torch.save` wrote, as float32 `Tensor`s keyed
+ * by name: a state_dict's own keys, or, for tensors nested in dicts and lists
+ * (a checkpoint such as `{"model": state_dict, "epoch": 3}`), their path with
+ * "." between keys and list indices (`model.rnn.weight_ih_l0`); other values
+ * are left out. Every dtype is converted as torch's `.float()` converts it
+ * (float32 bit for bit); views read their own elements of a shared storage.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadPt, RNN } from "./mod.ts";
+ * const rnn = RNN.fromStateDict(loadPt(await Deno.readFile("model.pt")));
+ * ```
+ */
+export function loadPt(bytes: Uint8Array): Record<string, Tensor> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`loadPt expects the file's bytes as a Uint8Array: got ${describe(bytes)}`);
+  }
+  if (bytes[0] === 0x80 && bytes.length > 1 && bytes[1] <= 5) {
+    throw new Error(
+      "pt: this file is in the format of torch.save before PyTorch 1.6 (or with " +
+        "_use_new_zipfile_serialization=False); save it again with a newer torch's default",
+    );
+  }
+  const entries = readZip(bytes);
+  const pickles = [...entries.keys()].filter((name) => name.endsWith("/data.pkl"));
+  if (pickles.length !== 1) {
+    const code = [...entries.keys()].some((name) => name.endsWith("/constants.pkl"));
+    throw new Error(
+      code
+        ? "pt: this is a TorchScript archive (torch.jit.save), not torch.save's; save the state_dict"
+        : `pt: expected one "<name>/data.pkl" in the archive: got ${pickles.length}`,
+    );
+  }
+  const folder = pickles[0].slice(0, -"data.pkl".length);
+  const order = entries.get(`${folder}byteorder`);
+  if (order && new TextDecoder().decode(order) !== "little") {
+    throw new Error("pt: the storages are big-endian; save the file on a little-endian machine");
+  }
+  const storages = new Map<string, Float32Array>();
+  const storage = (ref: StorageRef): Float32Array => {
+    let values = storages.get(ref.key);
+    if (values === undefined) {
+      const raw = entries.get(`${folder}data/${ref.key}`);
+      if (raw === undefined) throw new Error(`pt: storage "${ref.key}" is not in the archive`);
+      const size = ref.dtype in FLOAT_BYTES
+        ? FLOAT_BYTES[ref.dtype as FloatDtype]
+        : INTEGER_BYTES[ref.dtype as IntegerDtype];
+      if (raw.length < ref.numel * size) {
+        throw new Error(
+          `pt: storage "${ref.key}" holds ${raw.length} bytes, less than its ${ref.numel} elements of ${size}`,
+        );
+      }
+      const data = raw.subarray(0, ref.numel * size);
+      values = ref.dtype in FLOAT_BYTES
+        ? decodeFloats(ref.dtype as FloatDtype, data)
+        : decodeIntegers(ref.dtype as IntegerDtype, data);
+      storages.set(ref.key, values);
+    }
+    return values;
+  };
+  // A few views of one storage are fine; more elements than this are a file made to
+  // fill memory (each tensor in the pickle takes a few dozen bytes).
+  let budget = 4 * bytes.length;
+  const spend = (count: number) => {
+    budget -= count;
+    if (budget < 0) {
+      throw new Error(
+        `pt: the tensors hold more than 4 elements per byte of the file (${bytes.length} bytes): ` +
+          "views that repeat a storage over and over",
+      );
+    }
+  };
+  const saved = unpickle(entries.get(pickles[0])!, storage, spend);
+  const record: Record<string, Tensor> = {};
+  collectTensors(saved, "", record, new Set(), 0);
+  return record;
+}
+
+// ---------------------------------------------------------------------------
+// The zip archive: its central directory, and each entry's stored bytes.
+
+function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (at: number) => view.getUint16(at, true);
+  const u32 = (at: number) => view.getUint32(at, true);
+  const u64 = (at: number) => Number(view.getBigUint64(at, true));
+  const within = (at: number, length: number, what: string) => {
+    if (!(at >= 0 && length >= 0 && at + length <= bytes.length)) {
+      throw new Error(`pt: ${what} runs past the end of the file (${bytes.length} bytes)`);
+    }
+  };
+  if (bytes.length < 4 || u32(0) !== 0x04034b50) {
+    throw new Error("pt: not a file torch.save wrote (it is not a zip archive)");
+  }
+  // The end-of-central-directory record: 22 bytes and a comment of up to 65535.
+  let end = -1;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65535); at--) {
+    if (u32(at) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) throw new Error("pt: the zip archive has no end record (is the file truncated?)");
+  let count = u16(end + 10), directorySize = u32(end + 12), directory = u32(end + 16);
+  if (count === 0xffff || directorySize === 0xffffffff || directory === 0xffffffff) {
+    // ZIP64: a locator just before the record points at the 64-bit record.
+    within(end - 20, 20, "the zip64 locator");
+    if (u32(end - 20) !== 0x07064b50) throw new Error("pt: the zip64 locator is missing");
+    const record = u64(end - 12);
+    within(record, 56, "the zip64 end record");
+    if (u32(record) !== 0x06064b50) throw new Error("pt: the zip64 end record is missing");
+    count = u64(record + 32);
+    directorySize = u64(record + 40);
+    directory = u64(record + 48);
+  }
+  within(directory, directorySize, "the zip central directory");
+  const entries = new Map<string, Uint8Array>();
+  let at = directory;
+  for (let i = 0; i < count; i++) {
+    within(at, 46, "a zip directory entry");
+    if (u32(at) !== 0x02014b50) throw new Error(`pt: zip directory entry ${i} is damaged`);
+    const method = u16(at + 10);
+    let size = u32(at + 20);
+    const nameLength = u16(at + 28), extraLength = u16(at + 30), commentLength = u16(at + 32);
+    let local = u32(at + 42);
+    within(at + 46, nameLength + extraLength + commentLength, "a zip directory entry");
+    const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    // The zip64 extra field holds, in order, the 64-bit sizes and offset that are 0xffffffff.
+    for (let e = at + 46 + nameLength; e + 4 <= at + 46 + nameLength + extraLength;) {
+      const id = u16(e), length = u16(e + 2);
+      if (id === 0x0001) {
+        let field = e + 4;
+        const next = () => {
+          within(field, 8, "a zip64 extra field");
+          const value = u64(field);
+          field += 8;
+          return value;
+        };
+        if (u32(at + 24) === 0xffffffff) next();
+        if (size === 0xffffffff) size = next();
+        if (local === 0xffffffff) local = next();
+      }
+      e += 4 + length;
+    }
+    if (method !== 0) {
+      throw new Error(
+        `pt: zip entry "${name}" is compressed (method ${method}); torch.save stores entries uncompressed`,
+      );
+    }
+    within(local, 30, `zip entry "${name}"`);
+    if (u32(local) !== 0x04034b50) throw new Error(`pt: zip entry "${name}" is damaged`);
+    const start = local + 30 + u16(local + 26) + u16(local + 28);
+    within(start, size, `zip entry "${name}"`);
+    entries.set(name, bytes.subarray(start, start + size));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------------------
+// The pickle: a stack machine, restricted to the opcodes and classes that a
+// saved state_dict uses.
+
+/** A storage that a tensor refers to: its key in the archive, dtype and length. */
+interface StorageRef {
+  key: string;
+  dtype: FloatDtype | IntegerDtype;
+  numel: number;
+}
+
+/** A class or function named by the pickle (GLOBAL): only those below are allowed. */
+class PyGlobal {
+  constructor(readonly name: string) {}
+}
+
+// torch's storage classes, by the dtype of their elements.
+const STORAGE_DTYPES: Readonly<Record<string, FloatDtype | IntegerDtype>> = {
+  "torch FloatStorage": "F32",
+  "torch HalfStorage": "F16",
+  "torch BFloat16Storage": "BF16",
+  "torch DoubleStorage": "F64",
+  "torch LongStorage": "I64",
+  "torch IntStorage": "I32",
+  "torch ShortStorage": "I16",
+  "torch CharStorage": "I8",
+  "torch ByteStorage": "U8",
+  "torch BoolStorage": "BOOL",
+};
+const ALLOWED_GLOBALS = new Set([
+  "collections OrderedDict",
+  "torch._utils _rebuild_tensor_v2",
+  "torch._utils _rebuild_parameter",
+  ...Object.keys(STORAGE_DTYPES),
+]);
+
+const MARK = Symbol("mark");
+
+function unpickle(
+  pickle: Uint8Array,
+  storage: (ref: StorageRef) => Float32Array,
+  spend: (elements: number) => void,
+): unknown {
+  const view = new DataView(pickle.buffer, pickle.byteOffset, pickle.byteLength);
+  const text = new TextDecoder("utf-8", { fatal: true });
+  const stack: unknown[] = [];
+  const memo = new Map<number, unknown>();
+  let at = 0;
+  const take = (length: number): number => {
+    if (at + length > pickle.length) throw new Error("pt: data.pkl ends in the middle of a value");
+    const start = at;
+    at += length;
+    return start;
+  };
+  const pop = (): unknown => {
+    if (stack.length === 0 || stack.at(-1) === MARK) {
+      throw new Error(`pt: data.pkl is damaged (a value is missing at byte ${at - 1})`);
+    }
+    return stack.pop();
+  };
+  const popMark = (): unknown[] => {
+    const mark = stack.lastIndexOf(MARK);
+    if (mark < 0) throw new Error(`pt: data.pkl is damaged (no mark at byte ${at - 1})`);
+    return stack.splice(mark).slice(1);
+  };
+  const line = (): string => {
+    const newline = pickle.indexOf(0x0a, at);
+    if (newline < 0) throw new Error("pt: data.pkl ends in the middle of a name");
+    const value = new TextDecoder().decode(pickle.subarray(at, newline));
+    at = newline + 1;
+    return value;
+  };
+  const string = (length: number): string => {
+    const start = take(length);
+    try {
+      return text.decode(pickle.subarray(start, start + length));
+    } catch {
+      throw new Error(`pt: data.pkl holds a string that is not UTF-8 at byte ${start}`);
+    }
+  };
+  const setItems = (dict: unknown, items: unknown[]) => {
+    if (!(dict instanceof Map)) throw new Error("pt: data.pkl sets items of something not a dict");
+    for (let i = 0; i + 1 < items.length; i += 2) dict.set(items[i], items[i + 1]);
+  };
+  for (;;) {
+    const opcode = pickle[take(1)];
+    switch (opcode) {
+      case 0x80: // PROTO
+        take(1);
+        break;
+      case 0x95: // FRAME
+        take(8);
+        break;
+      case 0x2e: // STOP
+        if (stack.length !== 1) throw new Error("pt: data.pkl is damaged (it stops early)");
+        return stack[0];
+      case 0x28: // MARK
+        stack.push(MARK);
+        break;
+      case 0x4e: // NONE
+        stack.push(null);
+        break;
+      case 0x88: // NEWTRUE
+        stack.push(true);
+        break;
+      case 0x89: // NEWFALSE
+        stack.push(false);
+        break;
+      case 0x4b: // BININT1
+        stack.push(pickle[take(1)]);
+        break;
+      case 0x4d: // BININT2
+        stack.push(view.getUint16(take(2), true));
+        break;
+      case 0x4a: // BININT
+        stack.push(view.getInt32(take(4), true));
+        break;
+      case 0x8a: { // LONG1: a little-endian two's complement integer of n bytes
+        const length = pickle[take(1)], start = take(length);
+        let value = 0n;
+        for (let i = length - 1; i >= 0; i--) value = (value << 8n) | BigInt(pickle[start + i]);
+        if (length > 0 && pickle[start + length - 1] >= 0x80) value -= 1n << BigInt(8 * length);
+        stack.push(Number(value));
+        break;
+      }
+      case 0x47: // BINFLOAT: a big-endian double
+        stack.push(view.getFloat64(take(8), false));
+        break;
+      case 0x58: // BINUNICODE
+        stack.push(string(view.getUint32(take(4), true)));
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        stack.push(string(pickle[take(1)]));
+        break;
+      case 0x29: // EMPTY_TUPLE
+        stack.push([]);
+        break;
+      case 0x85: // TUPLE1
+        stack.push([pop()]);
+        break;
+      case 0x86: { // TUPLE2
+        const b = pop(), a = pop();
+        stack.push([a, b]);
+        break;
+      }
+      case 0x87: { // TUPLE3
+        const c = pop(), b = pop(), a = pop();
+        stack.push([a, b, c]);
+        break;
+      }
+      case 0x74: // TUPLE
+        stack.push(popMark());
+        break;
+      case 0x5d: // EMPTY_LIST
+        stack.push([]);
+        break;
+      case 0x61: { // APPEND
+        const item = pop(), list = pop();
+        if (!Array.isArray(list)) throw new Error("pt: data.pkl appends to something not a list");
+        list.push(item);
+        stack.push(list);
+        break;
+      }
+      case 0x65: { // APPENDS
+        const items = popMark(), list = pop();
+        if (!Array.isArray(list)) throw new Error("pt: data.pkl appends to something not a list");
+        for (const item of items) list.push(item);
+        stack.push(list);
+        break;
+      }
+      case 0x7d: // EMPTY_DICT
+        stack.push(new Map());
+        break;
+      case 0x73: { // SETITEM
+        const value = pop(), key = pop(), dict = pop();
+        setItems(dict, [key, value]);
+        stack.push(dict);
+        break;
+      }
+      case 0x75: { // SETITEMS
+        const items = popMark(), dict = pop();
+        setItems(dict, items);
+        stack.push(dict);
+        break;
+      }
+      case 0x71: // BINPUT
+        memo.set(pickle[take(1)], stack.at(-1));
+        break;
+      case 0x72: // LONG_BINPUT
+        memo.set(view.getUint32(take(4), true), stack.at(-1));
+        break;
+      case 0x94: // MEMOIZE
+        memo.set(memo.size, stack.at(-1));
+        break;
+      case 0x68: // BINGET
+      case 0x6a: { // LONG_BINGET
+        const index = opcode === 0x68 ? pickle[take(1)] : view.getUint32(take(4), true);
+        if (!memo.has(index)) throw new Error(`pt: data.pkl is damaged (memo ${index} is empty)`);
+        stack.push(memo.get(index));
+        break;
+      }
+      case 0x63: { // GLOBAL
+        const name = `${line()} ${line()}`;
+        if (!ALLOWED_GLOBALS.has(name)) {
+          throw new Error(
+            `pt: the file holds a ${
+              name.replace(" ", ".")
+            }, which is not a tensor, dict or list: ` +
+              "save model.state_dict(), not the model itself",
+          );
+        }
+        stack.push(new PyGlobal(name));
+        break;
+      }
+      case 0x51: // BINPERSID: ('storage', storage class, key, location, numel)
+        stack.push(storageRef(pop()));
+        break;
+      case 0x52: { // REDUCE
+        const args = pop(), callable = pop();
+        if (!(callable instanceof PyGlobal) || !Array.isArray(args)) {
+          throw new Error(`pt: data.pkl calls ${describe(callable)}, which is not allowed`);
+        }
+        stack.push(call(callable.name, args, storage, spend));
+        break;
+      }
+      case 0x62: // BUILD: sets an object's attributes (an OrderedDict's _metadata)
+        pop();
+        break;
+      default:
+        throw new Error(
+          `pt: data.pkl uses pickle opcode 0x${opcode.toString(16)} at byte ${
+            at - 1
+          }, which a saved state_dict does not`,
+        );
+    }
+  }
+}
+
+function storageRef(pid: unknown): StorageRef {
+  if (
+    !Array.isArray(pid) || pid.length !== 5 || pid[0] !== "storage" ||
+    !(pid[1] instanceof PyGlobal) || typeof pid[2] !== "string" ||
+    !Number.isSafeInteger(pid[4]) || pid[4] < 0
+  ) {
+    throw new Error(`pt: data.pkl refers to a storage as ${describe(pid)}`);
+  }
+  const dtype = STORAGE_DTYPES[pid[1].name];
+  if (dtype === undefined) throw new Error(`pt: ${pid[1].name} is not a storage class`);
+  return { key: pid[2], dtype, numel: pid[4] };
+}
+
+// What REDUCE makes of an allowed function and its arguments.
+function call(
+  name: string,
+  args: unknown[],
+  storage: (ref: StorageRef) => Float32Array,
+  spend: (elements: number) => void,
+): unknown {
+  if (name === "collections OrderedDict") return new Map(); // its items follow (SETITEMS)
+  if (name === "torch._utils _rebuild_parameter") return args[0]; // (tensor, requires_grad, hooks)
+  if (name === "torch._utils _rebuild_tensor_v2") {
+    const [ref, offset, size, stride] = args;
+    if (!isStorageRef(ref)) throw new Error(`pt: a tensor's storage is ${describe(ref)}`);
+    return rebuildTensor(storage(ref), ref, offset, size, stride, spend);
+  }
+  throw new Error(`pt: ${name.replace(" ", ".")} cannot be called here`);
+}
+
+function isStorageRef(value: unknown): value is StorageRef {
+  return typeof value === "object" && value !== null && "key" in value && "numel" in value;
+}
+
+// A value of the pickle in a message: lists of numbers as they read.
+function shown(value: unknown): string {
+  return Array.isArray(value) && value.length <= 8 ? `[${value.map(shown)}]` : describe(value);
+}
+
+// torch's `as_strided(size, stride, offset)` of a storage, as a new contiguous tensor.
+function rebuildTensor(
+  values: Float32Array,
+  ref: StorageRef,
+  offset: unknown,
+  size: unknown,
+  stride: unknown,
+  spend: (elements: number) => void,
+): Tensor {
+  const isIndexList = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.every((x) => Number.isSafeInteger(x) && x >= 0);
+  if (
+    !Number.isSafeInteger(offset) || (offset as number) < 0 || !isIndexList(size) ||
+    !isIndexList(stride) || size.length !== stride.length
+  ) {
+    throw new Error(
+      `pt: a tensor of storage "${ref.key}" has offset ${shown(offset)}, size ${
+        shown(size)
+      } and stride ${shown(stride)}`,
+    );
+  }
+  let count = 1, last = offset as number;
+  for (let axis = 0; axis < size.length; axis++) {
+    count *= size[axis];
+    last += (size[axis] - 1) * stride[axis];
+  }
+  if (count > 0 && last >= values.length) {
+    throw new Error(
+      `pt: a tensor of shape [${size}] reads element ${last} of storage "${ref.key}", which holds ${values.length}`,
+    );
+  }
+  spend(count);
+  const data = new Float32Array(count);
+  // Walk the elements in row-major order, keeping the storage index of each.
+  const index = new Array(size.length).fill(0);
+  let source = offset as number;
+  for (let i = 0; i < count; i++) {
+    data[i] = values[source];
+    for (let axis = size.length - 1; axis >= 0; axis--) {
+      if (++index[axis] < size[axis]) {
+        source += stride[axis];
+        break;
+      }
+      source -= (size[axis] - 1) * stride[axis];
+      index[axis] = 0;
+    }
+  }
+  return new Tensor(size, data);
+}
+
+// Every tensor inside `value` (dicts and lists, to a depth of 64) into `record`,
+// keyed by its path; a dict or list met again (the pickle may share one) is skipped.
+function collectTensors(
+  value: unknown,
+  path: string,
+  record: Record<string, Tensor>,
+  seen: Set<unknown>,
+  depth: number,
+): void {
+  if (depth > 64) throw new Error(`pt: values nest more than 64 deep (at "${path}")`);
+  if (value instanceof Map || Array.isArray(value)) {
+    if (seen.has(value)) return;
+    seen.add(value);
+  }
+  if (value instanceof Tensor) {
+    // defineProperty: a key named "__proto__" stays an ordinary own key.
+    Object.defineProperty(record, path, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else if (value instanceof Map) {
+    for (const [key, item] of value) {
+      collectTensors(item, path ? `${path}.${String(key)}` : String(key), record, seen, depth + 1);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) =>
+      collectTensors(item, path ? `${path}.${i}` : `${i}`, record, seen, depth + 1)
+    );
+  }
+}
