@@ -35,10 +35,10 @@ export const USAGE: Record<Command | "all", string> = {
   batch: `${CLI} batch [--batch 4] [--seq-len 3] [--batch-first|--no-batch-first] [--seed N]`,
   params: `${CLI} params [--input-size 1] [--hidden 2] [--layers 1] [--bidirectional] [--seed N]`,
   trace: `${CLI} trace [--input 1,2,3] [--head] [--seed N]`,
-  run: `deno run --allow-read=FILES cli.ts run --weights model.safetensors ` +
+  run: `deno run --allow-read=FILES cli.ts run --weights model.pt|model.safetensors ` +
     `--input x.json|x.npy|- [--batch-first] [--nonlinearity tanh|relu|sigmoid] [--prefix P] ` +
     `[--head P] [--out file]`,
-  check: `deno run --allow-read=FILES cli.ts check --weights model.safetensors ` +
+  check: `deno run --allow-read=FILES cli.ts check --weights model.pt|model.safetensors ` +
     `--input x.json|x.npy|- --expected ref.json [--atol 1e-5] [--batch-first] ` +
     `[--nonlinearity tanh|relu|sigmoid] [--prefix P] [--head P]`,
   bench: `${CLI} bench [--workload W0,W1,W2,W3,W4]`,
@@ -130,7 +130,7 @@ commands:
   batch     exercise 2: several sequences at once; each axis of output and h_n
   params    exercise 3: the weights, their shapes and their place in the equation
   trace     the table "how an RNN walks a sequence", one rnn.step() per row
-  run       run your trained model (.safetensors) on an input (.json, .npy or stdin)
+  run       run your trained model (.pt or .safetensors) on an input (.json, .npy or stdin)
   check     compare this runtime with outputs dumped from PyTorch
   bench     a quick throughput figure for the standard workloads W0–W4
   help      this text; "help <command>" for one command
@@ -186,7 +186,7 @@ rnn.step() at a time.
 "hNShape"} as JSON (with --head also "y" and "yShape"). The model's sizes are read
 from the state_dict.
 
-  --weights FILE       a .safetensors file (e.g. safetensors.torch.save_file(model.state_dict(), FILE))
+  --weights FILE       torch.save(model.state_dict(), FILE)'s .pt file, or a .safetensors file
   --input FILE         a JSON nested array, a .npy file (float32, 16 or 64), or - for stdin
   --batch-first        the input is (batch, seq_len, input_size) (a state_dict does not say)
   --nonlinearity F     tanh (default), relu or sigmoid (a state_dict does not say)
@@ -446,7 +446,7 @@ const ko: Text = {
   batch     실습 2: 여러 시퀀스(배치)를 한 번에; output과 h_n의 각 축의 의미
   params    실습 3: 가중치와 그 shape, 수식에서의 역할
   trace     "RNN 시퀀스 처리 흐름" 표를 rnn.step() 한 번에 한 행씩
-  run       학습한 모델(.safetensors)을 입력(.json, .npy, 표준 입력)에 실행
+  run       학습한 모델(.pt, .safetensors)을 입력(.json, .npy, 표준 입력)에 실행
   check     이 런타임의 결과를 PyTorch에서 저장한 결과와 비교
   bench     표준 워크로드 W0–W4의 처리량을 빠르게 측정
   help      이 도움말; 명령 하나는 "help <명령>"
@@ -500,7 +500,7 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
     run: `학습한 모델을 입력에 실행하고 {"output", "h_n", "outputShape", "hNShape"}를 JSON으로
 씁니다 (--head가 있으면 "y"와 "yShape"도). 모델의 크기는 state_dict에서 읽습니다.
 
-  --weights FILE       .safetensors 파일 (예: safetensors.torch.save_file(model.state_dict(), FILE))
+  --weights FILE       torch.save(model.state_dict(), FILE)로 저장한 .pt 파일 또는 .safetensors 파일
   --input FILE         JSON 중첩 배열, .npy 파일(float32, 16, 64), 또는 표준 입력을 뜻하는 -
   --batch-first        입력이 (batch, seq_len, input_size) 순서 (state_dict에는 없는 정보)
   --nonlinearity F     tanh (기본값), relu, sigmoid (state_dict에는 없는 정보)

@@ -26,6 +26,7 @@ import {
   format,
   Generator,
   loadNpy,
+  loadPt,
   loadSafetensors,
   type NestedArray,
   type Nonlinearity,
@@ -841,7 +842,8 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
   let record: Record<string, Tensor>;
   let model: RNN | RNNModel;
   try {
-    record = loadSafetensors(bytes);
+    // torch.save writes a zip archive (PK\x03\x04); a safetensors file starts with its header size.
+    record = bytes[0] === 0x50 && bytes[1] === 0x4b ? loadPt(bytes) : loadSafetensors(bytes);
     const options = {
       batchFirst: values["batch-first"] as boolean | undefined,
       nonlinearity: values.nonlinearity as Nonlinearity | undefined,

@@ -660,3 +660,15 @@ Deno.test("cli example runs from an http URL with only --allow-import", async ()
   assert.ok(stdout.includes(`output: ${lecture.outputStrNoGrad}\n`), stdout);
   assert.ok(stdout.includes(`h_n: ${lecture.hNStrNoGrad}\n`), stdout);
 });
+
+Deno.test("cli run reads torch.save's .pt as it reads the same model's safetensors", async () => {
+  const run = (weights: string) =>
+    cli(["run", "--weights", weights, "--input", INPUT, "--batch-first"], { permissions: [READ] });
+  const [pt, safetensors, module] = await Promise.all([
+    run(`${FIXTURES}/pt/model.pt`),
+    run(WEIGHTS),
+    run(`${FIXTURES}/pt/module.pt`),
+  ]);
+  assert.equal(ok(pt, "run model.pt").stdout, ok(safetensors, "run model_f32.safetensors").stdout);
+  runtimeError(module, "a whole module", /save model\.state_dict\(\), not the model itself$/);
+});
