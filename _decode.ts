@@ -1,6 +1,6 @@
 // Little-endian data of the file formats this library reads (floats of
-// safetensors and .npy, integers of safetensors), widened or rounded to float32
-// as torch's `.float()` does.
+// safetensors, .pt and .npy; integers of safetensors and .pt), widened or
+// rounded to float32 as torch's `.float()` does.
 
 /** Whether this platform stores numbers big-endian (file data is little-endian). */
 export const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;

@@ -4,7 +4,7 @@ import { describe } from "./_describe.ts";
 
 /**
  * The option names of an options interface, as a record the type checker
- * keeps complete (`satisfies Record<keyof Required<T>, true>`).
+ * keeps complete (`satisfies Record<keyof T, true>`: every key, no other).
  */
 export type OptionNames = Readonly<Record<string, true>>;
 

@@ -173,11 +173,11 @@ Deno.test("RNN.fromStateDict() infers sizes, layers, bias and direction from nam
   const two = { "a.weight_ih_l0": Tensor.zeros([2, 1]), "b.weight_ih_l0": Tensor.zeros([2, 1]) };
   assert.throws(
     () => RNN.fromStateDict(two),
-    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); name the RNN's with options.prefix$/,
+    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); give the RNN's prefix as options.prefix$/,
   );
   assert.throws(
     () => RNNModel.fromStateDict(two),
-    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); name the RNN's with options.prefixes.rnn$/,
+    /got 2 \("a.weight_ih_l0", "b.weight_ih_l0"\); give the RNN's prefix as options.prefixes.rnn$/,
   );
   // nn.LSTM and nn.GRU use nn.RNN's names, with 4·H and 3·H rows: say so, not "size mismatch".
   const gated = (gates: number, extra: Record<string, Tensor> = {}) => ({
