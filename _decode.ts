@@ -133,6 +133,19 @@ function roundedOnce(value: bigint): number {
   return value < 0n ? -rounded : rounded;
 }
 
+/** Every element type that `decode` reads, in safetensors' names. */
+export type Dtype = FloatDtype | IntegerDtype;
+
+/** Bytes per element of every `Dtype`: floats first, then integers. */
+export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = { ...FLOAT_BYTES, ...INTEGER_BYTES };
+
+/** `raw` as float32, by `decodeFloats` or `decodeIntegers` as its dtype is. */
+export function decode(dtype: Dtype, raw: Uint8Array): Float32Array {
+  return Object.hasOwn(FLOAT_BYTES, dtype)
+    ? decodeFloats(dtype as FloatDtype, raw)
+    : decodeIntegers(dtype as IntegerDtype, raw);
+}
+
 /** Reverses each `width`-byte group of `bytes` in place. */
 export function swapBytes(bytes: Uint8Array, width: number): void {
   for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();

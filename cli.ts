@@ -842,8 +842,10 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
   let record: Record<string, Tensor>;
   let model: RNN | RNNModel;
   try {
-    // torch.save writes a zip archive (PK\x03\x04); a safetensors file starts with its header size.
-    record = bytes[0] === 0x50 && bytes[1] === 0x4b ? loadPt(bytes) : loadSafetensors(bytes);
+    // torch.save writes a zip archive (PK\x03\x04), or before PyTorch 1.6 a pickle (\x80),
+    // which loadPt explains; a safetensors file starts with its header's size.
+    const pt = (bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80;
+    record = pt ? loadPt(bytes) : loadSafetensors(bytes);
     const options = {
       batchFirst: values["batch-first"] as boolean | undefined,
       nonlinearity: values.nonlinearity as Nonlinearity | undefined,

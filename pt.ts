@@ -5,23 +5,17 @@
  * storages by key, and `<name>/data/<key>`, each storage's raw little-endian
  * bytes.
  *
- * The pickle is read by a small machine that knows only what a state_dict
- * needs (dicts, lists, tuples, numbers, strings, tensors): any other class,
- * such as a whole `nn.Module` saved with `torch.save(model)`, is an error that
- * names it, and nothing in the file is ever run. A file this reader does not
- * understand gives an `Error` naming what is wrong, never a crash, a hang or a
- * huge allocation.
+ * The pickle is read by a small machine that knows only what a state_dict or
+ * a checkpoint holds (dicts, lists, tuples, numbers, strings, tensors, and a
+ * few harmless values that it leaves out): any other class, such as a whole
+ * `nn.Module` saved with `torch.save(model)`, is an error that names it, and
+ * nothing in the file is ever run. A file this reader does not understand
+ * gives an `Error` naming what is wrong, never a crash, a hang or a huge
+ * allocation: what a file may make is bounded by its size.
  *
  * @module
  */
-import {
-  decodeFloats,
-  decodeIntegers,
-  FLOAT_BYTES,
-  type FloatDtype,
-  INTEGER_BYTES,
-  type IntegerDtype,
-} from "./_decode.ts";
+import { decode, type Dtype, DTYPE_BYTES } from "./_decode.ts";
 import { describe } from "./_describe.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -29,14 +23,19 @@ import { Tensor } from "./tensor.ts";
  * Every tensor of a file that `torch.save` wrote, as float32 `Tensor`s keyed
  * by name: a state_dict's own keys, or, for tensors nested in dicts and lists
  * (a checkpoint such as `{"model": state_dict, "epoch": 3}`), their path with
- * "." between keys and list indices (`model.rnn.weight_ih_l0`); other values
- * are left out. Every dtype is converted as torch's `.float()` converts it
- * (float32 bit for bit); views read their own elements of a shared storage.
+ * "." between keys and list indices (`model.rnn.weight_ih_l0`); a tensor saved
+ * alone has the key "". Numbers, strings and the like are left out. Every
+ * dtype is converted as torch's `.float()` converts it (float32 bit for bit);
+ * views read their own elements of a shared storage. A file may make at most 4
+ * elements per byte of its size, which refuses an expanded tensor saved from a
+ * tiny storage (save `.contiguous()` instead).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { loadPt, RNN } from "./mod.ts";
- * const rnn = RNN.fromStateDict(loadPt(await Deno.readFile("model.pt")));
+ * const weights = loadPt(await Deno.readFile("tests/fixtures/pt/model.pt"));
+ * console.log(`${RNN.fromStateDict(weights, { batchFirst: true })}`);
+ * // RNN(3, 5, num_layers=2, batch_first=True, bidirectional=True)
  * ```
  */
 export function loadPt(bytes: Uint8Array): Record<string, Tensor> {
@@ -50,64 +49,72 @@ export function loadPt(bytes: Uint8Array): Record<string, Tensor> {
     );
   }
   const entries = readZip(bytes);
-  const pickles = [...entries.keys()].filter((name) => name.endsWith("/data.pkl"));
-  if (pickles.length !== 1) {
-    const code = [...entries.keys()].some((name) => name.endsWith("/constants.pkl"));
+  const names = [...entries.keys()];
+  if (names.some((name) => name.endsWith("/constants.pkl") || name.includes("/code/"))) {
     throw new Error(
-      code
-        ? "pt: this is a TorchScript archive (torch.jit.save), not torch.save's; save the state_dict"
-        : `pt: expected one "<name>/data.pkl" in the archive: got ${pickles.length}`,
+      "pt: this is a TorchScript archive (torch.jit.save), not torch.save's; save the state_dict",
     );
+  }
+  const pickles = names.filter((name) => name.endsWith("/data.pkl"));
+  if (pickles.length !== 1) {
+    throw new Error(`pt: expected one "<name>/data.pkl" in the archive: got ${pickles.length}`);
   }
   const folder = pickles[0].slice(0, -"data.pkl".length);
   const order = entries.get(`${folder}byteorder`);
-  if (order && new TextDecoder().decode(order) !== "little") {
+  if (order && new TextDecoder().decode(order()) !== "little") {
     throw new Error("pt: the storages are big-endian; save the file on a little-endian machine");
   }
+  // What a file may make (elements, and characters of keys), so that a small one cannot
+  // fill memory with views that repeat a storage or paths that repeat a long key.
+  let budget = 4 * bytes.length;
+  const spend = (amount: number) => {
+    budget -= amount;
+    if (budget < 0) {
+      throw new Error(
+        `pt: the file would make more than 4 elements or key characters per byte of its ${bytes.length}: ` +
+          "views that repeat a storage over and over, or an expanded tensor (save .contiguous())",
+      );
+    }
+  };
   const storages = new Map<string, Float32Array>();
   const storage = (ref: StorageRef): Float32Array => {
     let values = storages.get(ref.key);
     if (values === undefined) {
-      const raw = entries.get(`${folder}data/${ref.key}`);
-      if (raw === undefined) throw new Error(`pt: storage "${ref.key}" is not in the archive`);
-      const size = ref.dtype in FLOAT_BYTES
-        ? FLOAT_BYTES[ref.dtype as FloatDtype]
-        : INTEGER_BYTES[ref.dtype as IntegerDtype];
+      const entry = entries.get(`${folder}data/${ref.key}`);
+      if (entry === undefined) throw new Error(`pt: storage "${ref.key}" is not in the archive`);
+      const raw = entry(), size = DTYPE_BYTES[ref.dtype];
       if (raw.length < ref.numel * size) {
         throw new Error(
           `pt: storage "${ref.key}" holds ${raw.length} bytes, less than its ${ref.numel} elements of ${size}`,
         );
       }
-      const data = raw.subarray(0, ref.numel * size);
-      values = ref.dtype in FLOAT_BYTES
-        ? decodeFloats(ref.dtype as FloatDtype, data)
-        : decodeIntegers(ref.dtype as IntegerDtype, data);
+      spend(ref.numel);
+      values = decode(ref.dtype, raw.subarray(0, ref.numel * size));
       storages.set(ref.key, values);
     }
     return values;
   };
-  // A few views of one storage are fine; more elements than this are a file made to
-  // fill memory (each tensor in the pickle takes a few dozen bytes).
-  let budget = 4 * bytes.length;
-  const spend = (count: number) => {
-    budget -= count;
-    if (budget < 0) {
-      throw new Error(
-        `pt: the tensors hold more than 4 elements per byte of the file (${bytes.length} bytes): ` +
-          "views that repeat a storage over and over",
-      );
-    }
-  };
-  const saved = unpickle(entries.get(pickles[0])!, storage, spend);
+  const saved = unpickle(entries.get(pickles[0])!(), storage, spend);
+  if (!(saved instanceof Tensor || saved instanceof Map || Array.isArray(saved))) {
+    throw new Error(
+      `pt: the file holds ${
+        saved instanceof LeftOut
+          ? `a ${saved.name}`
+          : isStorageRef(saved)
+          ? "a storage"
+          : describe(saved)
+      }, not a tensor, dict or list`,
+    );
+  }
   const record: Record<string, Tensor> = {};
-  collectTensors(saved, "", record, new Set(), 0);
+  collectTensors(saved, "", record, new Set(), spend);
   return record;
 }
 
 // ---------------------------------------------------------------------------
-// The zip archive: its central directory, and each entry's stored bytes.
+// The zip archive: its central directory, and a reader of each entry's stored bytes.
 
-function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
+function readZip(bytes: Uint8Array): Map<string, () => Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (at: number) => view.getUint16(at, true);
   const u32 = (at: number) => view.getUint32(at, true);
@@ -142,7 +149,7 @@ function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
     directory = u64(record + 48);
   }
   within(directory, directorySize, "the zip central directory");
-  const entries = new Map<string, Uint8Array>();
+  const entries = new Map<string, () => Uint8Array>();
   let at = directory;
   for (let i = 0; i < count; i++) {
     within(at, 46, "a zip directory entry");
@@ -170,16 +177,19 @@ function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
       }
       e += 4 + length;
     }
-    if (method !== 0) {
-      throw new Error(
-        `pt: zip entry "${name}" is compressed (method ${method}); torch.save stores entries uncompressed`,
-      );
-    }
-    within(local, 30, `zip entry "${name}"`);
-    if (u32(local) !== 0x04034b50) throw new Error(`pt: zip entry "${name}" is damaged`);
-    const start = local + 30 + u16(local + 26) + u16(local + 28);
-    within(start, size, `zip entry "${name}"`);
-    entries.set(name, bytes.subarray(start, start + size));
+    // Read when asked: a TorchScript archive, which compresses its code, is told apart first.
+    entries.set(name, () => {
+      if (method !== 0) {
+        throw new Error(
+          `pt: zip entry "${name}" is compressed (method ${method}); torch.save stores entries uncompressed`,
+        );
+      }
+      within(local, 30, `zip entry "${name}"`);
+      if (u32(local) !== 0x04034b50) throw new Error(`pt: zip entry "${name}" is damaged`);
+      const start = local + 30 + u16(local + 26) + u16(local + 28);
+      within(start, size, `zip entry "${name}"`);
+      return bytes.subarray(start, start + size);
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
@@ -187,12 +197,12 @@ function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
 
 // ---------------------------------------------------------------------------
 // The pickle: a stack machine, restricted to the opcodes and classes that a
-// saved state_dict uses.
+// saved state_dict or checkpoint uses.
 
 /** A storage that a tensor refers to: its key in the archive, dtype and length. */
 interface StorageRef {
   key: string;
-  dtype: FloatDtype | IntegerDtype;
+  dtype: Dtype;
   numel: number;
 }
 
@@ -201,8 +211,13 @@ class PyGlobal {
   constructor(readonly name: string) {}
 }
 
+/** A value this reader leaves out of the result (a numpy scalar, a torch.Size, …). */
+class LeftOut {
+  constructor(readonly name: string) {}
+}
+
 // torch's storage classes, by the dtype of their elements.
-const STORAGE_DTYPES: Readonly<Record<string, FloatDtype | IntegerDtype>> = {
+const STORAGE_DTYPES: Readonly<Record<string, Dtype>> = {
   "torch FloatStorage": "F32",
   "torch HalfStorage": "F16",
   "torch BFloat16Storage": "BF16",
@@ -214,19 +229,75 @@ const STORAGE_DTYPES: Readonly<Record<string, FloatDtype | IntegerDtype>> = {
   "torch ByteStorage": "U8",
   "torch BoolStorage": "BOOL",
 };
-const ALLOWED_GLOBALS = new Set([
+// What REDUCE may call: tensors, dicts, and the wrappers torch 2 puts around tensors.
+const CALLABLE = new Set([
   "collections OrderedDict",
   "torch._utils _rebuild_tensor_v2",
   "torch._utils _rebuild_parameter",
-  ...Object.keys(STORAGE_DTYPES),
+  "torch._utils _rebuild_parameter_with_state",
+  "torch._tensor _rebuild_from_type_v2",
 ]);
+// The types _rebuild_from_type_v2 may give a tensor.
+const TENSOR_TYPES = new Set(["torch Tensor", "torch.nn.parameter Parameter"]);
+// Values a checkpoint may hold beside its tensors, which are left out of the result.
+const LEFT_OUT = new Set([
+  "numpy.core.multiarray scalar",
+  "numpy.core.multiarray _reconstruct",
+  "numpy ndarray",
+  "numpy dtype",
+  "torch Size",
+  "torch device",
+  "builtins set",
+  "builtins frozenset",
+  "__builtin__ set",
+  "__builtin__ frozenset",
+  "_codecs encode",
+]);
+const TORCH_DTYPES = new Set([
+  "float32",
+  "float",
+  "float16",
+  "half",
+  "bfloat16",
+  "float64",
+  "double",
+  "int64",
+  "long",
+  "int32",
+  "int",
+  "int16",
+  "short",
+  "int8",
+  "uint8",
+  "bool",
+].map((name) => `torch ${name}`));
+
+function checkGlobal(name: string): PyGlobal {
+  if (
+    CALLABLE.has(name) || TENSOR_TYPES.has(name) || LEFT_OUT.has(name) ||
+    TORCH_DTYPES.has(name) || Object.hasOwn(STORAGE_DTYPES, name)
+  ) {
+    return new PyGlobal(name);
+  }
+  const dotted = name.replace(" ", ".");
+  if (/^torch\S* (_rebuild|\w*Storage$)/.test(name)) {
+    throw new Error(
+      `pt: the file holds a tensor that cannot be read as float32 (${dotted}: a complex, ` +
+        "quantized, sparse, meta or other special tensor)",
+    );
+  }
+  throw new Error(
+    `pt: the file holds a ${dotted}, which is not a tensor, dict or list: ` +
+      "save model.state_dict(), not the model itself",
+  );
+}
 
 const MARK = Symbol("mark");
 
 function unpickle(
   pickle: Uint8Array,
   storage: (ref: StorageRef) => Float32Array,
-  spend: (elements: number) => void,
+  spend: (amount: number) => void,
 ): unknown {
   const view = new DataView(pickle.buffer, pickle.byteOffset, pickle.byteLength);
   const text = new TextDecoder("utf-8", { fatal: true });
@@ -269,13 +340,17 @@ function unpickle(
     if (!(dict instanceof Map)) throw new Error("pt: data.pkl sets items of something not a dict");
     for (let i = 0; i + 1 < items.length; i += 2) dict.set(items[i], items[i + 1]);
   };
+  const append = (list: unknown, items: unknown[]) => {
+    if (!Array.isArray(list)) throw new Error("pt: data.pkl appends to something not a list");
+    for (const item of items) list.push(item);
+  };
   for (;;) {
     const opcode = pickle[take(1)];
     switch (opcode) {
       case 0x80: // PROTO
         take(1);
         break;
-      case 0x95: // FRAME
+      case 0x95: // FRAME: a length this reader does not need
         take(8);
         break;
       case 0x2e: // STOP
@@ -296,7 +371,7 @@ function unpickle(
       case 0x4b: // BININT1
         stack.push(pickle[take(1)]);
         break;
-      case 0x4d: // BININT2
+      case 0x4d: // BININT2: unsigned
         stack.push(view.getUint16(take(2), true));
         break;
       case 0x4a: // BININT
@@ -342,32 +417,53 @@ function unpickle(
         stack.push([]);
         break;
       case 0x61: { // APPEND
-        const item = pop(), list = pop();
-        if (!Array.isArray(list)) throw new Error("pt: data.pkl appends to something not a list");
-        list.push(item);
-        stack.push(list);
+        const item = pop();
+        append(stack.at(-1), [item]);
         break;
       }
       case 0x65: { // APPENDS
-        const items = popMark(), list = pop();
-        if (!Array.isArray(list)) throw new Error("pt: data.pkl appends to something not a list");
-        for (const item of items) list.push(item);
-        stack.push(list);
+        const items = popMark();
+        append(stack.at(-1), items);
         break;
       }
       case 0x7d: // EMPTY_DICT
         stack.push(new Map());
         break;
+      case 0x8f: // EMPTY_SET: left out, as its items (ADDITEMS) are
+        stack.push(new LeftOut("set"));
+        break;
+      case 0x90: // ADDITEMS
+        popMark();
+        if (!(stack.at(-1) instanceof LeftOut)) {
+          throw new Error("pt: data.pkl adds items to something not a set");
+        }
+        break;
+      case 0x91: // FROZENSET
+        popMark();
+        stack.push(new LeftOut("frozenset"));
+        break;
+      case 0x42: // BINBYTES, SHORT_BINBYTES, BINBYTES8: bytes, left out
+      case 0x43:
+      case 0x8e: {
+        const width = opcode === 0x43 ? 1 : opcode === 0x42 ? 4 : 8;
+        const start = take(width);
+        const length = width === 1
+          ? pickle[start]
+          : width === 4
+          ? view.getUint32(start, true)
+          : Number(view.getBigUint64(start, true));
+        take(length);
+        stack.push(new LeftOut("bytes"));
+        break;
+      }
       case 0x73: { // SETITEM
-        const value = pop(), key = pop(), dict = pop();
-        setItems(dict, [key, value]);
-        stack.push(dict);
+        const value = pop(), key = pop();
+        setItems(stack.at(-1), [key, value]);
         break;
       }
       case 0x75: { // SETITEMS
-        const items = popMark(), dict = pop();
-        setItems(dict, items);
-        stack.push(dict);
+        const items = popMark();
+        setItems(stack.at(-1), items);
         break;
       }
       case 0x71: // BINPUT
@@ -386,17 +482,15 @@ function unpickle(
         stack.push(memo.get(index));
         break;
       }
-      case 0x63: { // GLOBAL
-        const name = `${line()} ${line()}`;
-        if (!ALLOWED_GLOBALS.has(name)) {
-          throw new Error(
-            `pt: the file holds a ${
-              name.replace(" ", ".")
-            }, which is not a tensor, dict or list: ` +
-              "save model.state_dict(), not the model itself",
-          );
+      case 0x63: // GLOBAL: "module\nname\n"
+        stack.push(checkGlobal(`${line()} ${line()}`));
+        break;
+      case 0x93: { // STACK_GLOBAL: module and name from the stack
+        const name = pop(), module = pop();
+        if (typeof module !== "string" || typeof name !== "string") {
+          throw new Error(`pt: data.pkl names a class by ${describe(module)} ${describe(name)}`);
         }
-        stack.push(new PyGlobal(name));
+        stack.push(checkGlobal(`${module} ${name}`));
         break;
       }
       case 0x51: // BINPERSID: ('storage', storage class, key, location, numel)
@@ -441,15 +535,41 @@ function call(
   name: string,
   args: unknown[],
   storage: (ref: StorageRef) => Float32Array,
-  spend: (elements: number) => void,
+  spend: (amount: number) => void,
 ): unknown {
-  if (name === "collections OrderedDict") return new Map(); // its items follow (SETITEMS)
-  if (name === "torch._utils _rebuild_parameter") return args[0]; // (tensor, requires_grad, hooks)
-  if (name === "torch._utils _rebuild_tensor_v2") {
-    const [ref, offset, size, stride] = args;
-    if (!isStorageRef(ref)) throw new Error(`pt: a tensor's storage is ${describe(ref)}`);
-    return rebuildTensor(storage(ref), ref, offset, size, stride, spend);
+  switch (name) {
+    case "collections OrderedDict": // its items follow (SETITEMS)
+      return new Map();
+    case "torch._utils _rebuild_parameter": // (tensor, requires_grad, hooks[, state])
+    case "torch._utils _rebuild_parameter_with_state":
+      if (!(args[0] instanceof Tensor)) throw new Error("pt: a Parameter holds no tensor");
+      return args[0];
+    case "torch._tensor _rebuild_from_type_v2": { // (function, type, args, state)
+      const [inner, type, innerArgs] = args;
+      if (
+        !(inner instanceof PyGlobal) || !(type instanceof PyGlobal) ||
+        !TENSOR_TYPES.has(type.name) || !Array.isArray(innerArgs)
+      ) {
+        throw new Error(`pt: a tensor is rebuilt as ${describe(type)}, which is not allowed`);
+      }
+      return call(inner.name, innerArgs, storage, spend);
+    }
+    case "torch._utils _rebuild_tensor_v2": {
+      // (storage, offset, size, stride, requires_grad, hooks[, metadata])
+      const [ref, offset, size, stride, , , metadata] = args;
+      if (!isStorageRef(ref)) throw new Error(`pt: a tensor's storage is ${describe(ref)}`);
+      const tensor = rebuildTensor(storage(ref), ref, offset, size, stride, spend);
+      // torch 2 saves a negated view (a bit on the tensor) as its storage and {neg: True}.
+      if (metadata instanceof Map && metadata.get("conj") === true) {
+        throw new Error("pt: the file holds a conjugated (complex) tensor");
+      }
+      if (metadata instanceof Map && metadata.get("neg") === true) {
+        tensor.data.forEach((value, i) => (tensor.data[i] = -value));
+      }
+      return tensor;
+    }
   }
+  if (LEFT_OUT.has(name)) return new LeftOut(name.replace(" ", "."));
   throw new Error(`pt: ${name.replace(" ", ".")} cannot be called here`);
 }
 
@@ -457,9 +577,11 @@ function isStorageRef(value: unknown): value is StorageRef {
   return typeof value === "object" && value !== null && "key" in value && "numel" in value;
 }
 
-// A value of the pickle in a message: lists of numbers as they read.
+// A value of the pickle in a message: a short list of numbers as it reads.
 function shown(value: unknown): string {
-  return Array.isArray(value) && value.length <= 8 ? `[${value.map(shown)}]` : describe(value);
+  return Array.isArray(value) && value.length <= 8 && value.every((v) => typeof v === "number")
+    ? `[${value}]`
+    : describe(value);
 }
 
 // torch's `as_strided(size, stride, offset)` of a storage, as a new contiguous tensor.
@@ -469,10 +591,10 @@ function rebuildTensor(
   offset: unknown,
   size: unknown,
   stride: unknown,
-  spend: (elements: number) => void,
+  spend: (amount: number) => void,
 ): Tensor {
   const isIndexList = (v: unknown): v is number[] =>
-    Array.isArray(v) && v.every((x) => Number.isSafeInteger(x) && x >= 0);
+    Array.isArray(v) && v.every((x) => Number.isSafeInteger(x) && x >= 0 && x <= 2 ** 32);
   if (
     !Number.isSafeInteger(offset) || (offset as number) < 0 || !isIndexList(size) ||
     !isIndexList(stride) || size.length !== stride.length
@@ -512,21 +634,27 @@ function rebuildTensor(
   return new Tensor(size, data);
 }
 
-// Every tensor inside `value` (dicts and lists, to a depth of 64) into `record`,
-// keyed by its path; a dict or list met again (the pickle may share one) is skipped.
+// A dict key in a path, as Python's str() writes it; other keys are refused.
+function keyText(key: unknown): string {
+  if (typeof key === "string") return key;
+  if (typeof key === "number") return String(key);
+  if (key === null) return "None";
+  if (typeof key === "boolean") return key ? "True" : "False";
+  throw new Error(`pt: a dict key is ${describe(key)}; keys must be strings or numbers`);
+}
+
+// Every tensor inside `value` (dicts and lists, to a depth of 64) into `record`, keyed
+// by its path. `open` holds the containers on the path, so that a cycle ends; each
+// container and key character met is spent, so that shared ones cannot multiply work.
 function collectTensors(
   value: unknown,
   path: string,
   record: Record<string, Tensor>,
-  seen: Set<unknown>,
-  depth: number,
+  open: Set<unknown>,
+  spend: (amount: number) => void,
 ): void {
-  if (depth > 64) throw new Error(`pt: values nest more than 64 deep (at "${path}")`);
-  if (value instanceof Map || Array.isArray(value)) {
-    if (seen.has(value)) return;
-    seen.add(value);
-  }
   if (value instanceof Tensor) {
+    spend(path.length);
     // defineProperty: a key named "__proto__" stays an ordinary own key.
     Object.defineProperty(record, path, {
       value,
@@ -534,13 +662,16 @@ function collectTensors(
       writable: true,
       configurable: true,
     });
-  } else if (value instanceof Map) {
-    for (const [key, item] of value) {
-      collectTensors(item, path ? `${path}.${String(key)}` : String(key), record, seen, depth + 1);
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) =>
-      collectTensors(item, path ? `${path}.${i}` : `${i}`, record, seen, depth + 1)
-    );
+    return;
   }
+  if (!(value instanceof Map || Array.isArray(value)) || open.has(value)) return;
+  if (open.size >= 64) throw new Error(`pt: values nest more than 64 deep (at "${path}")`);
+  spend(1);
+  open.add(value);
+  const items: Iterable<[unknown, unknown]> = value instanceof Map ? value : value.entries();
+  for (const [key, item] of items) {
+    const name = keyText(key);
+    collectTensors(item, path ? `${path}.${name}` : name, record, open, spend);
+  }
+  open.delete(value);
 }

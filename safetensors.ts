@@ -10,16 +10,7 @@
  *
  * @module
  */
-import {
-  BIG_ENDIAN,
-  decodeFloats,
-  decodeIntegers,
-  FLOAT_BYTES,
-  type FloatDtype,
-  INTEGER_BYTES,
-  type IntegerDtype,
-  swapBytes,
-} from "./_decode.ts";
+import { BIG_ENDIAN, decode, type Dtype, DTYPE_BYTES, swapBytes } from "./_decode.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The largest header the reference implementation reads (100 MB). */
@@ -51,8 +42,8 @@ const DTYPE_BITS: Readonly<Record<string, number>> = {
   I64: 64,
   U64: 64,
 };
-// The dtypes read as float32: those decodeFloats and decodeIntegers know.
-const READABLE = [...Object.keys(FLOAT_BYTES), ...Object.keys(INTEGER_BYTES)];
+// The dtypes read as float32: those decode knows.
+const READABLE = Object.keys(DTYPE_BYTES);
 
 /**
  * Reads every tensor of a safetensors file as a float32 `Tensor`, keyed by name in
@@ -91,12 +82,7 @@ export function loadSafetensors(bytes: Uint8Array): Record<string, Tensor> {
     const raw = bytes.subarray(start, start + entry.byteLength);
     // defineProperty: a tensor named "__proto__" stays an ordinary own key.
     Object.defineProperty(record, entry.name, {
-      value: new Tensor(
-        entry.shape,
-        Object.hasOwn(FLOAT_BYTES, entry.dtype)
-          ? decodeFloats(entry.dtype as FloatDtype, raw)
-          : decodeIntegers(entry.dtype as IntegerDtype, raw),
-      ),
+      value: new Tensor(entry.shape, decode(entry.dtype as Dtype, raw)),
       enumerable: true,
       writable: true,
       configurable: true,

@@ -664,11 +664,13 @@ Deno.test("cli example runs from an http URL with only --allow-import", async ()
 Deno.test("cli run reads torch.save's .pt as it reads the same model's safetensors", async () => {
   const run = (weights: string) =>
     cli(["run", "--weights", weights, "--input", INPUT, "--batch-first"], { permissions: [READ] });
-  const [pt, safetensors, module] = await Promise.all([
+  const [pt, safetensors, module, legacy] = await Promise.all([
     run(`${FIXTURES}/pt/model.pt`),
     run(WEIGHTS),
     run(`${FIXTURES}/pt/module.pt`),
+    run(`${FIXTURES}/pt/legacy.pt`),
   ]);
   assert.equal(ok(pt, "run model.pt").stdout, ok(safetensors, "run model_f32.safetensors").stdout);
   runtimeError(module, "a whole module", /save model\.state_dict\(\), not the model itself$/);
+  runtimeError(legacy, "the pre-1.6 format", /the format of torch\.save before PyTorch 1\.6/);
 });

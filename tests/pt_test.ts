@@ -10,14 +10,25 @@ const readFixture = (name: string) => Deno.readFileSync(new URL(name, FIXTURES))
 const expected = JSON.parse(new TextDecoder().decode(readFixture("expected.json")));
 const bitsOf = (t: Tensor) => [...new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length)];
 
-for (const name of ["model.pt", "dtypes.pt", "views.pt", "checkpoint.pt"]) {
+const FILES = ["model", "dtypes", "views", "checkpoint", "protocol4", "many", "values"];
+for (const name of FILES.map((file) => `${file}.pt`)) {
   Deno.test(`loadPt() reads ${name} as torch's .float() of each tensor, bit for bit`, () => {
     const record = loadPt(readFixture(name));
-    const want: Record<string, { shape: number[]; bits: number[] }> = expected[name];
-    assert.deepEqual(Object.keys(record), Object.keys(want), "keys, in torch's order");
-    for (const [key, { shape, bits }] of Object.entries(want)) {
+    const want: Record<string, { shape: number[]; bits?: number[]; sum?: number }> = expected[name];
+    // In torch's order, but for a key like "7": a JavaScript object puts those first.
+    const integerLike = (key: string) => /^(0|[1-9]\d*)$/.test(key);
+    assert.deepEqual(
+      Object.keys(record),
+      [
+        ...Object.keys(want).filter(integerLike),
+        ...Object.keys(want).filter((k) => !integerLike(k)),
+      ],
+      "keys",
+    );
+    for (const [key, { shape, bits, sum }] of Object.entries(want)) {
       assert.deepEqual(record[key].shape, shape, `${key}: shape`);
-      assert.deepEqual(bitsOf(record[key]), bits, `${key}: float32 bits`);
+      if (bits) assert.deepEqual(bitsOf(record[key]), bits, `${key}: float32 bits`);
+      else assert.equal(record[key].data.reduce((a, b) => a + b, 0), sum, `${key}: sum`);
     }
   });
 }
@@ -163,38 +174,36 @@ const unicode = (text: string) => {
   return [0x58, bytes.length, 0, 0, 0, ...bytes]; // BINUNICODE
 };
 const global = (module: string, name: string) => [0x63, ...ascii(`${module}\n${name}\n`)];
-const int = (value: number) => [0x4a, ...new Uint8Array(new Int32Array([value]).buffer)]; // BININT
+// BININT, or LONG1 beyond 32 bits.
+const int = (value: number) =>
+  value === (value | 0)
+    ? [0x4a, ...new Uint8Array(new Int32Array([value]).buffer)]
+    : [0x8a, 8, ...new Uint8Array(new BigInt64Array([BigInt(value)]).buffer)];
 
-/** data.pkl of {key: tensor(storage "0" of `numel` floats, offset, size, stride)}. */
-function tensorPickle(numel: number, offset: number, size: number[], stride: number[]): number[] {
+/**
+ * data.pkl of {"w": tensor(storage "0" of `numel` elements of `storageClass`,
+ * offset, size, stride)}, with `more` after the six arguments (torch 2's metadata).
+ */
+function tensorPickle(
+  numel: number,
+  offset: number | number[],
+  size: number[],
+  stride: number[],
+  { more = [] as number[], storageClass = "FloatStorage" } = {},
+): number[] {
+  // deno-fmt-ignore
   return [
-    0x80,
-    2,
-    0x7d, // PROTO 2, EMPTY_DICT
+    0x80, 2, 0x7d, // PROTO 2, EMPTY_DICT
     ...unicode("w"),
     ...global("torch._utils", "_rebuild_tensor_v2"),
     0x28, // MARK: the arguments
-    0x28,
-    ...unicode("storage"),
-    ...global("torch", "FloatStorage"),
-    ...unicode("0"),
-    ...unicode("cpu"),
-    ...int(numel),
-    0x74,
-    0x51, // TUPLE, BINPERSID
-    ...int(offset),
-    0x28,
-    ...size.flatMap(int),
-    0x74, // the size tuple
-    0x28,
-    ...stride.flatMap(int),
-    0x74, // the stride tuple
-    0x89,
-    0x29,
-    0x74,
-    0x52, // NEWFALSE, EMPTY_TUPLE (hooks), TUPLE, REDUCE
-    0x73,
-    0x2e, // SETITEM, STOP
+    0x28, ...unicode("storage"), ...global("torch", storageClass), ...unicode("0"),
+    ...unicode("cpu"), ...int(numel), 0x74, 0x51, // TUPLE, BINPERSID
+    ...(typeof offset === "number" ? int(offset) : offset),
+    0x28, ...size.flatMap(int), 0x74, // the size tuple
+    0x28, ...stride.flatMap(int), 0x74, // the stride tuple
+    0x89, 0x29, ...more, 0x74, 0x52, // NEWFALSE, EMPTY_TUPLE (hooks), …, TUPLE, REDUCE
+    0x73, 0x2e, // SETITEM, STOP
   ];
 }
 
@@ -224,6 +233,51 @@ Deno.test("a hand-built archive reads, views included, as the same tensor from t
   assert.throws(() => loadPt(broken), /pt: the zip64 locator is missing/);
 });
 
+Deno.test("hand-built archives: torch 2's metadata and wrappers, bools, empty views, the limit", () => {
+  const neg = [0x7d, ...unicode("neg"), 0x88, 0x73]; // {"neg": True}
+  assert.deepEqual([...loadPt(archive(tensorPickle(6, 0, [2], [1], { more: neg }))).w.data], [
+    -1,
+    -2,
+  ]);
+  const conj = [0x7d, ...unicode("conj"), 0x88, 0x73];
+  assert.throws(() => loadPt(archive(tensorPickle(6, 0, [2], [1], { more: conj }))), /conjugated/);
+  // torch 2's Parameter with attributes: _rebuild_from_type_v2(_rebuild_tensor_v2, Parameter, args, {}).
+  const plain = tensorPickle(6, 1, [2], [2]);
+  const rebuild = plain.indexOf(0x63), args = plain.indexOf(0x28, rebuild), end = plain.length - 3;
+  // deno-fmt-ignore
+  const wrapped = [
+    0x80, 2, 0x7d, ...unicode("w"), ...global("torch._tensor", "_rebuild_from_type_v2"),
+    0x28, ...plain.slice(rebuild, args), ...global("torch.nn.parameter", "Parameter"),
+    ...plain.slice(args, end), 0x7d, 0x74, 0x52, 0x73, 0x2e,
+  ];
+  assert.deepEqual([...loadPt(archive(wrapped)).w.data], [2, 4]);
+  const boolArchive = zip({
+    "m/data.pkl": new Uint8Array(tensorPickle(4, 0, [4], [1], { storageClass: "BoolStorage" })),
+    "m/data/0": new Uint8Array([0, 1, 2, 255]),
+  });
+  assert.deepEqual([...loadPt(boolArchive).w.data], [0, 1, 1, 1]);
+  // An empty view may start past its storage's end.
+  assert.deepEqual(loadPt(archive(tensorPickle(6, 9, [0], [1]))).w.shape, [0]);
+  // A file may make 4 elements (and key characters) per byte: here 6 of the
+  // storage, 1 for the dict and 1 for the key "w", and the view's.
+  const size = archive(tensorPickle(6, 0, [1], [0])).length;
+  assert.equal(
+    loadPt(archive(tensorPickle(6, 0, [4 * size - 8], [0]))).w.data.length,
+    4 * size - 8,
+  );
+  assert.throws(() => loadPt(archive(tensorPickle(6, 0, [4 * size - 7], [0]))), /more than 4/);
+  const bigEndian = zip({
+    "m/data.pkl": new Uint8Array(tensorPickle(6, 0, [6], [1])),
+    "m/byteorder": new TextEncoder().encode("big"),
+  });
+  assert.throws(() => loadPt(bigEndian), /the storages are big-endian/);
+  const script = zip({
+    "j/data.pkl": new Uint8Array(tensorPickle(6, 0, [6], [1])),
+    "j/code/__torch__.py": new Uint8Array(4),
+  }, 8);
+  assert.throws(() => loadPt(script), /this is a TorchScript archive \(torch\.jit\.save\)/);
+});
+
 Deno.test("hostile archives: each is an error naming what is wrong, allocating nothing large", () => {
   const cases: [Uint8Array, RegExp][] = [
     [
@@ -241,8 +295,23 @@ Deno.test("hostile archives: each is an error naming what is wrong, allocating n
     [archive(tensorPickle(7, 0, [7], [1])), /storage "0" holds 24 bytes, less than its 7 elements/],
     [archive(tensorPickle(6, 4, [3], [1])), /reads element 6 of storage "0", which holds 6/],
     [archive(tensorPickle(6, 0, [2], [-1])), /has offset 0, size \[2\] and stride \[-1\]/],
+    [archive(tensorPickle(6, [0x8a, 1, 0xff], [2], [1])), /has offset -1, size \[2\]/], // LONG1 -1
+    // Refused before the Tensor's own check: beside a zero axis, any size would do.
+    [archive(tensorPickle(6, 0, [0, 2 ** 40], [1, 1])), /size \[0,1099511627776\] and stride/],
+    [
+      archive([0x80, 4, ...unicode("os"), ...unicode("system"), 0x93, 0x2e]), // STACK_GLOBAL
+      /the file holds a os\.system, which is not a tensor, dict or list/,
+    ],
+    [
+      archive([0x80, 2, ...global("torch._utils", "_rebuild_qtensor"), 0x2e]),
+      /a tensor that cannot be read as float32 \(torch\._utils\._rebuild_qtensor/,
+    ],
+    [archive([0x80, 2, 0x4b, 1, 0x2e]), /the file holds 1, not a tensor, dict or list/],
     // Stride 0 over a tiny storage would make 2^30 elements from a file of a few hundred bytes.
-    [archive(tensorPickle(6, 0, [2 ** 30], [0])), /more than 4 elements per byte of the file/],
+    [
+      archive(tensorPickle(6, 0, [2 ** 30], [0])),
+      /more than 4 elements or key characters per byte of its \d+: views that repeat a storage/,
+    ],
     [
       archive([0x80, 2, ...global("os", "system"), ...unicode("echo hi"), 0x85, 0x52, 0x2e]),
       /pt: the file holds a os\.system, which is not a tensor, dict or list/,
