@@ -104,6 +104,7 @@ export function pythonParams(
   return `torch.manual_seed(${seed}); rnn = nn.RNN(${inputSize}, ${hidden}, num_layers=${layers}, bidirectional=${
     py(bidirectional)
   })
+print(rnn)
 for name, p in rnn.named_parameters(): print(name, p.data)`;
 }
 
@@ -349,6 +350,7 @@ Exits with 1 when an error is larger than the tolerance.
     header: (module: string): string => `${module}: h_t = tanh(W_x x_t + W_h h_{t-1} + b)`,
     names:
       "  in torch's names: W_x = weight_ih, W_h = weight_hh, b = bias_ih + bias_hh (per layer, per direction)",
+    printed: (repr: string): string => `  print(rnn) shows ${repr}`,
     columns: ["name", "shape", "count", "role"],
     role: (kind: "ih" | "hh" | "bih" | "bhh", layer: number, reverse: boolean): string => {
       const text = {
@@ -652,6 +654,7 @@ output과 h_n의 (--head가 있으면 y의) 최대 절대 오차를 보고합니
     header: (module) => `${module}: h_t = tanh(W_x x_t + W_h h_{t-1} + b)`,
     names:
       "  torch의 이름으로는: W_x = weight_ih, W_h = weight_hh, b = bias_ih + bias_hh (층마다, 방향마다)",
+    printed: (repr) => `  print(rnn)의 출력: ${repr}`,
     columns: ["이름", "shape", "개수", "역할"],
     role: (kind, layer, reverse) => {
       const text = {

@@ -554,6 +554,7 @@ function params({ t, json, values }: Context): void {
       seed: `${seed}`,
       seedDrawn: drawn,
       options: { inputSize, hiddenSize: hidden, numLayers: layers, bidirectional },
+      printed: `${rnn}`,
       parameters: rows.map(({ name, p, role }) => ({
         name,
         shape: p.shape,
@@ -568,6 +569,7 @@ function params({ t, json, values }: Context): void {
   }
   print(t.params.header(module));
   print(t.params.names);
+  print(t.params.printed(`${rnn}`));
   print(seedLine(t, seed, drawn));
   print();
   const cells = rows.map(({ name, p, role }) => [name, shapeText(p.shape), `${p.size}`, role]);

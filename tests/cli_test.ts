@@ -153,6 +153,7 @@ Deno.test("cli --json output of every lesson command parses and has torch's shap
     [["weight_ih_l0", [2, 1]], ["weight_hh_l0", [2, 2]], ["bias_ih_l0", [2]], ["bias_hh_l0", [2]]],
   );
   assert.equal(p.total, 10);
+  assert.equal(p.printed, "RNN(1, 2)");
   for (const q of p.parameters) {
     assert.ok(
       worstError(flat(q.values), floats(lecture.stateDict[q.name].bits)).error === 0,
@@ -190,6 +191,7 @@ Deno.test("cli text output of params matches what PyTorch prints for named_param
     assert.ok(stdout.includes(`\n${name} ${text}\n`), `${name} in:\n${stdout}`);
   }
   assert.match(stdout, /total: 10 parameters/);
+  assert.match(stdout, /\n {2}print\(rnn\) shows RNN\(1, 2\)\n/); // torch 1.13's print
 });
 
 Deno.test("cli trace heads its columns with the lecture's words, in English as in Korean, and --json keeps its keys", async () => {
