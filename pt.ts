@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { decode, type Dtype, DTYPE_BYTES } from "./_decode.ts";
+import { BIG_ENDIAN, decode, type Dtype, DTYPE_BYTES } from "./_decode.ts";
 import { describe } from "./_describe.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -89,7 +89,11 @@ export function loadPt(bytes: Uint8Array): Record<string, Tensor> {
         );
       }
       spend(ref.numel);
-      values = decode(ref.dtype, raw.subarray(0, ref.numel * size));
+      // Aligned float32 is read where it lies (torch aligns storages to 64 bytes): every
+      // tensor copies its elements out of it, so the caller's bytes are never written.
+      values = ref.dtype === "F32" && !BIG_ENDIAN && raw.byteOffset % 4 === 0
+        ? new Float32Array(raw.buffer, raw.byteOffset, ref.numel)
+        : decode(ref.dtype, raw.subarray(0, ref.numel * size));
       storages.set(ref.key, values);
     }
     return values;
@@ -616,6 +620,14 @@ function rebuildTensor(
     );
   }
   spend(count);
+  // Most saved tensors are row-major runs of their storage: one copy.
+  let contiguous = true;
+  for (let axis = size.length - 1, step = 1; axis >= 0; step *= size[axis--]) {
+    if (size[axis] !== 1 && stride[axis] !== step) contiguous = false;
+  }
+  if (contiguous) {
+    return new Tensor(size, values.slice(offset as number, (offset as number) + count));
+  }
   const data = new Float32Array(count);
   // Walk the elements in row-major order, keeping the storage index of each.
   const index = new Array(size.length).fill(0);

@@ -33,6 +33,22 @@ for (const name of FILES.map((file) => `${file}.pt`)) {
   });
 }
 
+Deno.test("loadPt() reads unaligned bytes alike, and its tensors never share the caller's bytes", () => {
+  const bytes = readFixture("model.pt");
+  const shifted = new Uint8Array(bytes.length + 1);
+  shifted.set(bytes, 1);
+  const aligned = loadPt(bytes), unaligned = loadPt(shifted.subarray(1));
+  for (const [key, tensor] of Object.entries(aligned)) {
+    assert.deepEqual(bitsOf(unaligned[key]), bitsOf(tensor), key);
+    tensor.data.fill(NaN);
+  }
+  assert.deepEqual(readFixture("model.pt"), bytes, "the caller's bytes are unchanged");
+  assert.deepEqual(
+    bitsOf(loadPt(bytes)["rnn.weight_ih_l0"]),
+    bitsOf(unaligned["rnn.weight_ih_l0"]),
+  );
+});
+
 Deno.test("a model.pt state_dict runs as torch's model did, also from inside a checkpoint", () => {
   const { input, output, hN } = expected.rnn as Record<string, TensorJson>;
   const fromModel = RNN.fromStateDict(loadPt(readFixture("model.pt")), { batchFirst: true });
