@@ -36,7 +36,10 @@ export interface ModelPrefixes {
 
 /** Options of `RNNModel.fromStateDict`: those of `RNN.fromStateDict`, with both prefixes. */
 export interface ModelFromStateDictOptions extends Omit<FromStateDictOptions, "prefix"> {
-  /** The RNN's prefix (found from the keys when absent) and the head's (default "fc."). */
+  /**
+   * The RNN's prefix (found from the keys when absent) and the head's (default
+   * "fc." beside the RNN: "model.fc." when the RNN's is "model.rnn.").
+   */
   prefixes?: ModelPrefixes;
 }
 
@@ -99,8 +102,8 @@ export class RNNModel {
   /**
    * A model built from a trained torch `Model`'s state_dict: the RNN as
    * `RNN.fromStateDict` finds it, and the head from "<head prefix>weight"
-   * (outFeatures × D·H) and "<head prefix>bias" when present. Other keys are
-   * ignored.
+   * (outFeatures × D·H) and "<head prefix>bias" when present, the head's prefix
+   * being "fc." beside the RNN's unless given. Other keys are ignored.
    *
    * @example
    * ```ts
@@ -124,7 +127,9 @@ export class RNNModel {
     const { prefixes = {}, ...rnnOptions } = options;
     checkOptions(where, "prefixes", prefixes, PREFIX_NAMES);
     const found = findRNN(record, prefixes.rnn, "options.prefixes.rnn");
-    const head = prefixes.head ?? "fc.";
+    // torch's Model holds rnn and fc side by side: "model.fc." beside "model.rnn.".
+    const parent = found.prefix.endsWith(".") ? found.prefix.replace(/[^.]*\.$/, "") : "";
+    const head = prefixes.head ?? `${parent}fc.`;
     const weight = record[`${head}weight`];
     if (weight === undefined) {
       const dotted = !head.endsWith(".") && Object.hasOwn(record, `${head}.weight`);

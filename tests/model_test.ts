@@ -70,6 +70,15 @@ Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or
   );
   const model = RNNModel.fromStateDict(renamed, { prefixes: { head: "out." } });
   assert.equal(model.head.outFeatures, fixture.options.head.outFeatures);
+  // By default the head is "fc." beside the RNN, wherever the RNN sits.
+  const nested = Object.fromEntries(
+    Object.entries(records(fixture.stateDict)).map(([k, v]) => [`a.b.${k}`, v]),
+  );
+  assert.equal(RNNModel.fromStateDict(nested).head.outFeatures, fixture.options.head.outFeatures);
+  const flat = Object.fromEntries(
+    Object.entries(records(fixture.stateDict)).map(([k, v]) => [k.replace(/^rnn\./, "rnn_"), v]),
+  );
+  assert.equal(RNNModel.fromStateDict(flat).head.outFeatures, fixture.options.head.outFeatures);
   assert.throws(() => RNNModel.fromStateDict(renamed), /no "fc.weight" in the record for the head/);
   assert.throws(
     () => RNNModel.fromStateDict(renamed, { prefixes: { head: "out" } }),

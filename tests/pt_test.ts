@@ -59,11 +59,10 @@ Deno.test("a model.pt state_dict runs as torch's model did, also from inside a c
     assertAllClose(y, output, { atol: 1e-6, label: "output" });
     assertAllClose(h, hN, { atol: 1e-6, label: "h_n" });
   }
-  const model = RNNModel.fromStateDict(checkpoint, {
-    batchFirst: true,
-    prefixes: { head: "model.fc." },
-  });
+  // The head is found beside the RNN: "model.fc." beside "model.rnn.".
+  const model = RNNModel.fromStateDict(checkpoint, { batchFirst: true });
   assert.equal(model.head.outFeatures, 2);
+  assert.deepEqual(model.head.stateDict().weight.data, checkpoint["model.fc.weight"].data);
 });
 
 Deno.test("model.pt holds what the safetensors fixture of the same torch model holds", () => {
