@@ -146,6 +146,19 @@ export function decode(dtype: Dtype, raw: Uint8Array): Float32Array {
     : decodeIntegers(dtype as IntegerDtype, raw);
 }
 
+/**
+ * Sets `record[key]` as an ordinary own property, also for a key a file names
+ * "__proto__", which plain assignment would take as the record's prototype.
+ */
+export function setOwnKey<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 /** Reverses each `width`-byte group of `bytes` in place. */
 export function swapBytes(bytes: Uint8Array, width: number): void {
   for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();

@@ -6,7 +6,7 @@ import { describe } from "./_describe.ts";
  * The option names of an options interface, as a record the type checker
  * keeps complete (`satisfies Record<keyof T, true>`: every key, no other).
  */
-export type OptionNames = Readonly<Record<string, true>>;
+type OptionNames = Readonly<Record<string, true>>;
 
 /**
  * Checks that `value`, the `name` (e.g. "options") passed to `where`, is a

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { BIG_ENDIAN, decode, type Dtype, DTYPE_BYTES } from "./_decode.ts";
+import { BIG_ENDIAN, decode, type Dtype, DTYPE_BYTES, setOwnKey } from "./_decode.ts";
 import { describe } from "./_describe.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -667,13 +667,7 @@ function collectTensors(
 ): void {
   if (value instanceof Tensor) {
     spend(path.length);
-    // defineProperty: a key named "__proto__" stays an ordinary own key.
-    Object.defineProperty(record, path, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwnKey(record, path, value);
     return;
   }
   if (!(value instanceof Map || Array.isArray(value)) || open.has(value)) return;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { BIG_ENDIAN, decode, type Dtype, DTYPE_BYTES, swapBytes } from "./_decode.ts";
+import { BIG_ENDIAN, decode, type Dtype, DTYPE_BYTES, setOwnKey, swapBytes } from "./_decode.ts";
 import { Tensor } from "./tensor.ts";
 
 /** The largest header the reference implementation reads (100 MB). */
@@ -80,13 +80,7 @@ export function loadSafetensors(bytes: Uint8Array): Record<string, Tensor> {
     }
     const start = dataStart + entry.begin;
     const raw = bytes.subarray(start, start + entry.byteLength);
-    // defineProperty: a tensor named "__proto__" stays an ordinary own key.
-    Object.defineProperty(record, entry.name, {
-      value: new Tensor(entry.shape, decode(entry.dtype as Dtype, raw)),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwnKey(record, entry.name, new Tensor(entry.shape, decode(entry.dtype as Dtype, raw)));
   }
   return record;
 }
@@ -105,14 +99,7 @@ export function loadSafetensors(bytes: Uint8Array): Record<string, Tensor> {
  */
 export function readSafetensorsMetadata(bytes: Uint8Array): Record<string, string> {
   const metadata: Record<string, string> = {};
-  for (const [key, value] of parseFile(bytes).metadata) {
-    Object.defineProperty(metadata, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  for (const [key, value] of parseFile(bytes).metadata) setOwnKey(metadata, key, value);
   return metadata;
 }
 
