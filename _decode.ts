@@ -96,8 +96,8 @@ const INTEGER_READERS: Readonly<
   I16: { bytes: 2, read: (view, at) => view.getInt16(at, true) },
   U32: { bytes: 4, read: (view, at) => view.getUint32(at, true) },
   I32: { bytes: 4, read: (view, at) => view.getInt32(at, true) },
-  U64: { bytes: 8, read: (view, at) => roundedOnce(view.getBigUint64(at, true)) },
-  I64: { bytes: 8, read: (view, at) => roundedOnce(view.getBigInt64(at, true)) },
+  U64: { bytes: 8, read: (view, at) => read64(view, at, false) },
+  I64: { bytes: 8, read: (view, at) => read64(view, at, true) },
 };
 
 /** Bytes per element of each `IntegerDtype`. */
@@ -117,6 +117,15 @@ export function decodeIntegers(dtype: IntegerDtype, raw: Uint8Array): Float32Arr
   // Numbers of up to 53 bits are exact, so storing them rounds once.
   for (let i = 0; i < out.length; i++) out[i] = read(view, i * bytes);
   return out;
+}
+
+// A little-endian 64-bit integer as the nearest float32. One of at most 53 bits
+// is exact as high · 2^32 + low, and storing it rounds once; only larger ones
+// take the slow BigInt path.
+function read64(view: DataView, at: number, signed: boolean): number {
+  const high = signed ? view.getInt32(at + 4, true) : view.getUint32(at + 4, true);
+  if (high >= -(2 ** 21) && high < 2 ** 21) return high * 2 ** 32 + view.getUint32(at, true);
+  return roundedOnce(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
 }
 
 // A 64-bit integer as the nearest float32 (ties to even), as a number. Through a

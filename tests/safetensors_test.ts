@@ -3,6 +3,7 @@
 // implementation's exact bytes, and hostile files.
 
 import assert from "node:assert/strict";
+import { decode } from "../_decode.ts";
 import { RNN } from "../rnn.ts";
 import { loadSafetensors, readSafetensorsMetadata, saveSafetensors } from "../safetensors.ts";
 import { Tensor } from "../tensor.ts";
@@ -136,6 +137,40 @@ Deno.test("fixture integers: a model with a BatchNorm's I64 counter loads, and i
   const [output, hN] = rnn.forward(t(file.rnn!.input));
   assertAllClose(output, t(file.rnn!.output), { atol: 1e-6 });
   assertAllClose(hN, t(file.rnn!.hN), { atol: 1e-6 });
+});
+
+Deno.test("64-bit integers either side of 2^53 and of each 32-bit half round once", () => {
+  // Up to 2^53 in magnitude a number is exact, so Math.fround rounds it once; past it,
+  // the nearest float32 is worked out by hand.
+  const exact = [
+    0n,
+    -1n,
+    2n ** 31n,
+    2n ** 32n - 1n,
+    2n ** 32n,
+    2n ** 33n + 2n ** 31n + 5n,
+    -(2n ** 32n) - 1n,
+    2n ** 53n - 1n,
+    -(2n ** 53n),
+    -(2n ** 53n) + 1n,
+    2n ** 52n + 2n ** 31n + 1n,
+  ];
+  const large: [bigint, number][] = [
+    [2n ** 53n, 2 ** 53],
+    [2n ** 53n + 1n, 2 ** 53],
+    [-(2n ** 53n) - 1n, -(2 ** 53)],
+    [2n ** 54n + 2n ** 30n + 1n, 2 ** 54 + 2 ** 31],
+  ];
+  for (const signed of [true, false]) {
+    const cases = [...exact.map((v) => [v, Math.fround(Number(v))] as const), ...large]
+      .filter(([v]) => signed || v >= 0n);
+    const raw = new Uint8Array(cases.length * 8);
+    const view = new DataView(raw.buffer);
+    cases.forEach(([v], i) =>
+      signed ? view.setBigInt64(i * 8, v, true) : view.setBigUint64(i * 8, v, true)
+    );
+    assert.deepEqual([...decode(signed ? "I64" : "U64", raw)], cases.map(([, f]) => f));
+  }
 });
 
 Deno.test("fixture F16/BF16/F64 files hold the F32 weights, rounded", () => {
