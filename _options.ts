@@ -28,16 +28,45 @@ export function checkOptions(
   for (const key in value) if (!Object.hasOwn(known, key)) unknownOption(where, name, key, known);
 }
 
+/**
+ * The name in `names` that `typed` most likely meant, if one is clear: the same
+ * letters in another case or with `_`/`-` (torch's snake_case, a CLI flag); the
+ * start of a name (three letters or more); a name and up to two letters more
+ * (prefixes for prefix); or one letter wrong, missing, extra or swapped with the
+ * next (two, for names of seven letters or more).
+ */
+export function closestName(typed: string, names: readonly string[]): string | undefined {
+  const loose = (text: string) => text.replace(/[_-]/g, "").toLowerCase();
+  const wanted = loose(typed);
+  const near = names.find((name) => {
+    const candidate = loose(name);
+    return candidate === wanted || (wanted.length >= 3 && candidate.startsWith(wanted)) ||
+      (wanted.startsWith(candidate) && wanted.length - candidate.length <= 2);
+  });
+  if (near !== undefined || wanted.length < 3) return near;
+  return names.find((name) => editDistance(loose(name), wanted) <= (wanted.length >= 7 ? 2 : 1));
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions and
+// swaps of neighbours, each 1.
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
+}
+
 // Kept out of checkOptions, whose loop also runs inline on every forward() with options.
 function unknownOption(where: string, name: string, key: string, known: OptionNames): never {
-  const loose = key.replaceAll("_", "").toLowerCase();
-  // The same letters in another case or torch's snake_case; the start of a name
-  // (three letters or more); or a name and up to two letters more (prefixes for prefix).
-  const meant = Object.keys(known).find((option) => {
-    const lower = option.toLowerCase();
-    return lower === loose || (loose.length >= 3 && lower.startsWith(loose)) ||
-      (loose.startsWith(lower) && loose.length - lower.length <= 2);
-  });
+  const meant = closestName(key, Object.keys(known));
   const what = name === "options" ? "option" : "key";
   throw new TypeError(
     `${where}: unknown ${what} ${JSON.stringify(key)}${name === "options" ? "" : ` in ${name}`}: ${

@@ -24,6 +24,7 @@
 import { maxAbsDifference } from "./_compare.ts";
 import {
   format,
+  type FormatOptions,
   Generator,
   loadNpy,
   loadPt,
@@ -35,11 +36,13 @@ import {
   Tensor,
   tensor,
 } from "./mod.ts";
+import { closestName } from "./_options.ts";
 import { parameterCount } from "./rnn.ts";
 import { quickTiming, WORKLOADS } from "./bench/workloads.ts";
 import {
   type Command,
   COMMANDS,
+  displayWidth,
   type Lang,
   pythonBatch,
   pythonExample,
@@ -140,7 +143,14 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
       } else if (command === "help" && topic === undefined) {
         topic = arg;
       } else {
-        fail(new UsageError(t.unexpected(arg), command));
+        // A value after a flag such as --head, which takes none, is the likely mistake.
+        const flag = args[i - 1]?.startsWith("--") && !args[i - 1].includes("=")
+          ? args[i - 1]
+          : undefined;
+        const flagName = flag?.slice(2).replace(/^no-/, "");
+        const isFlag = flagName !== undefined && command !== undefined &&
+          { ...COMMON, ...OPTIONS[command] }[flagName] === "flag";
+        fail(new UsageError(isFlag ? t.valueOfFlag(arg, flag!) : t.unexpected(arg), command));
       }
       continue;
     }
@@ -155,7 +165,16 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
     const kind = specs[name];
     const option = eq < 0 ? arg : arg.slice(0, eq);
     if (kind === undefined) {
-      fail(new UsageError(t.unknownOption(option, command ?? "cli.ts"), command));
+      const elsewhere = Object.values(OPTIONS).some((options) => name in options);
+      const meant = closestName(name, Object.keys(specs));
+      fail(
+        new UsageError(
+          command === undefined && elsewhere
+            ? t.optionBeforeCommand(option)
+            : t.unknownOption(option, command ?? "cli.ts", meant && `--${meant}`),
+          command,
+        ),
+      );
     } else if (kind === "flag") {
       if (eq >= 0) fail(new UsageError(t.noValue(option), command));
       else values[name] = !negated;
@@ -276,12 +295,12 @@ const atolText = (x: number): string => (x > 0 && x < 1e-3 ? x.toExponential() :
 
 /** A tensor after a label, its continuation lines indented by the label's width on a terminal. */
 function labelled(label: string, value: Tensor): string {
-  return label + `${value}`.replace(/\n(?=[^\n])/g, "\n" + " ".repeat(width(label)));
+  return label + `${value}`.replace(/\n(?=[^\n])/g, "\n" + " ".repeat(displayWidth(label)));
 }
 
 /** A small tensor's values as torch prints them, without the `tensor(…)` around them. */
-function values1d(value: Tensor): string {
-  return format(new Tensor([value.size], value.data)).slice("tensor(".length, -1);
+function values1d(value: Tensor, options?: FormatOptions): string {
+  return format(new Tensor([value.size], value.data), options).slice("tensor(".length, -1);
 }
 
 /** The --seed value, or a fresh 32-bit seed (`drawn`) to print so the run can be repeated. */
@@ -294,20 +313,13 @@ function seedLine(t: Text, seed: bigint, drawn: boolean): string {
   return drawn ? t.seedDrawn(`${seed}`) : t.seedGiven(`${seed}`);
 }
 
-/** Columns on a terminal: Hangul and other wide characters take two. */
-function width(text: string): number {
-  let columns = 0;
-  for (const char of text) {
-    columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uff00-\uff60]/.test(char) ? 2 : 1;
-  }
-  return columns;
-}
-
 /** Padded columns, markdown-table style. */
 function table(header: readonly string[], rows: readonly string[][]): string[] {
-  const widths = header.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c]))));
+  const widths = header.map((h, c) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[c])))
+  );
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, c) => cell + " ".repeat(widths[c] - width(cell))).join(" | ")} |`;
+    `| ${cells.map((cell, c) => cell + " ".repeat(widths[c] - displayWidth(cell))).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)];
 }
 
@@ -398,7 +410,7 @@ function explore({ t, json, values }: Context): void {
           diffText(prefixMaxAbsDiff),
         );
       } else {
-        note = t.explore.hidden(previous.hidden, hidden, inputSize);
+        note = t.explore.hidden(previous.hidden, hidden, inputSize, previous.seqLen, seqLen);
       }
       runs.push({ seqLen, hidden, output, hN, note });
       report.push({
@@ -425,7 +437,7 @@ function explore({ t, json, values }: Context): void {
   print();
   print(t.explore.summary);
   print(t.explore.python);
-  print(pythonExplore(`${seed}`, inputSize));
+  print(pythonExplore(`${seed}`, inputSize, seqLens, hiddens));
 }
 
 // The most numbers a lesson command builds: inputs are nested arrays, then printed;
@@ -526,7 +538,8 @@ function params({ t, json, values }: Context): void {
     bias: true,
     bidirectional,
   });
-  checkLessonSize("parameters", "--input-size, --hidden, --layers", count, "params", t);
+  const sizeOptions = `--input-size, --hidden, --layers${bidirectional ? ", --bidirectional" : ""}`;
+  checkLessonSize("parameters", sizeOptions, count, "params", t);
   const rnn = new RNN({
     inputSize,
     hiddenSize: hidden,
@@ -540,7 +553,8 @@ function params({ t, json, values }: Context): void {
     const key = ({ weight_ih: "ih", weight_hh: "hh", bias_ih: "bih", bias_hh: "bhh" } as const)[
       kind as "weight_ih"
     ];
-    return { name, p, role: t.params.role(key, Number(layer), reverse !== undefined) };
+    const role = t.params.role(key, Number(layer), reverse !== undefined, hidden, d);
+    return { name, p, role };
   });
   const total = named.reduce((sum, [, p]) => sum + p.size, 0);
   const formula = "D·(H·H_in + H·H + 2·H) + (num_layers−1)·D·(H·D·H + H·H + 2·H)";
@@ -574,9 +588,11 @@ function params({ t, json, values }: Context): void {
   print();
   const cells = rows.map(({ name, p, role }) => [name, shapeText(p.shape), `${p.size}`, role]);
   for (const line of table(t.params.columns, cells)) print(line);
+  if (bidirectional) print(t.params.reverse);
   print();
   print(t.params.total(total));
   for (const line of t.params.formula(formula, numbers, total)) print(line);
+  print(t.params.sharing);
   print();
   print(t.params.values);
   for (const { name, p } of rows) {
@@ -636,13 +652,20 @@ function trace({ t, json, values }: Context): void {
   print(seedLine(t, seed, drawn));
   print();
   const columns = withHead ? t.trace.columns : t.trace.columns.slice(0, 4);
-  const rows = steps.map((s) => {
-    const cells = [`${s.t}`, values1d(new Tensor([1], [s.x])), values1d(s.hPrev), values1d(s.h)];
+  // The inputs in one format, as torch prints them together, each as its own [x_t].
+  const xs = values1d(new Tensor([inputs.length], inputs), {
+    threshold: Infinity,
+    linewidth: 2 ** 31,
+  })
+    .slice(1, -1).split(",").map((x) => `[${x.trim()}]`);
+  const rows = steps.map((s, i) => {
+    const cells = [`${s.t}`, xs[i], values1d(s.hPrev), values1d(s.h)];
     return s.y ? [...cells, values1d(s.y)] : cells;
   });
   for (const line of table(columns, rows)) print(line);
   print();
   print(t.trace.footer(steps.length, diffText(diff)));
+  if (!withHead) print(t.trace.noHead);
   print();
   print(t.trace.python);
   print(pythonTrace(`${seed}`, inputs, withHead));
@@ -838,6 +861,13 @@ interface ModelResults {
   unusedHeads: string[];
 }
 
+/** A header size that fits in the file, then the header's opening "{". */
+function looksLikeSafetensors(bytes: Uint8Array): boolean {
+  if (bytes.length < 9) return false;
+  const size = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  return size <= BigInt(bytes.length - 8) && bytes[8] === 0x7b;
+}
+
 async function runModel(values: Values, t: Text): Promise<ModelResults> {
   const weights = values.weights as string;
   const bytes = readFile(weights, t);
@@ -847,6 +877,7 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
     // torch.save writes a zip archive (PK\x03\x04), or before PyTorch 1.6 a pickle (\x80),
     // which loadPt explains; a safetensors file starts with its header's size.
     const pt = (bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80;
+    if (!pt && !looksLikeSafetensors(bytes)) throw new Error(t.notWeights);
     record = pt ? loadPt(bytes) : loadSafetensors(bytes);
     const options = {
       batchFirst: values["batch-first"] as boolean | undefined,

@@ -145,7 +145,9 @@ function resolveOptions(options: FormatOptions): ResolvedOptions {
   const checkInteger = (name: string, value: unknown, min: number) => {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
       throw new RangeError(
-        `format: ${name} must be an integer >= ${min}: got ${String(value)}`,
+        `format: ${name} must be an integer${min > -Infinity ? ` >= ${min}` : ""}: got ${
+          String(value)
+        }`,
       );
     }
   };

@@ -1,10 +1,12 @@
 // cli.ts, spawned as a user runs it: `deno run --no-prompt` with no permission
 // unless the command needs one. Fixtures: tests/fixtures/random/lecture.json
 // (torch's example output), tests/fixtures/safetensors/ (a trained model) and
-// tests/fixtures/cli/ from tests/fixtures/make_cli_fixtures.py.
+// tests/fixtures/cli/ from tests/fixtures/make_cli_fixtures.py and
+// make_cli_python_fixtures.py.
 
 import assert from "node:assert/strict";
 import { runFromUrl, worstError } from "./_helpers.ts";
+import { COLUMNS, COMMANDS, displayWidth, TEXT, USAGE } from "../_cli_text.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const FIXTURES = "tests/fixtures";
@@ -194,6 +196,35 @@ Deno.test("cli text output of params matches what PyTorch prints for named_param
   assert.match(stdout, /\n {2}print\(rnn\) shows RNN\(1, 2\)\n/); // torch 1.13's print
 });
 
+Deno.test("cli prints Python that runs as shown and prints torch's numbers, which the CLI printed too", async () => {
+  // tests/fixtures/make_cli_python_fixtures.py ran each command's Python in torch 1.13.
+  const { cases } = JSON.parse(
+    Deno.readTextFileSync(new URL(`${FIXTURES}/cli/python.json`, ROOT)),
+  ) as { cases: { args: string[]; python: string; stdout: string }[] };
+  const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/g;
+  const numbersIn = (text: string): string[] =>
+    [...text.replace(/, grad_fn=<\w+>/g, "").matchAll(NUMBER)].map((match) => match[0]);
+  const results = await Promise.all(cases.map(({ args }) => cli([...args, "--lang", "en"])));
+  cases.forEach(({ args, python, stdout: torchPrinted }, i) => {
+    const label = args.join(" ");
+    const shown = ok(results[i], label).stdout.trimEnd().split("\n");
+    const start = shown.findLastIndex((line) => line.includes("PyTorch") && line.endsWith(":"));
+    assert.equal(
+      shown.slice(start + 1).join("\n"),
+      python,
+      `${label}: its Python changed; rerun make_cli_python_fixtures.py`,
+    );
+    // Every number torch printed appears among ours, in the same order.
+    const ours = numbersIn(shown.slice(0, start).join("\n"));
+    let at = 0;
+    for (const number of numbersIn(torchPrinted)) {
+      const found = ours.indexOf(number, at);
+      assert.ok(found >= 0, `${label}: torch printed ${number}, which we did not (after ${at})`);
+      at = found + 1;
+    }
+  });
+});
+
 Deno.test("cli trace heads its columns with the lecture's words, in English as in Korean, and --json keeps its keys", async () => {
   const [en, withHead, ko, asJson] = await Promise.all([
     cli(["trace", "--seed", "0"]),
@@ -254,6 +285,82 @@ Deno.test("cli usage errors exit 2 with a message and the usage line on stderr",
     assert.equal(stdout, "", label);
     assert.match(stderr, /^error: .+\nusage: /, label);
   });
+});
+
+Deno.test("cli usage errors name the likely mistake: a misspelt option, an option before the command, a value after a flag", async () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ["example", "--sed", "0"],
+      /^error: unknown option --sed for example: did you mean --seed\?\n/,
+    ],
+    [["explore", "--hiden", "3"], /did you mean --hidden\?/],
+    [["batch", "--batchfirst"], /did you mean --batch-first\?/],
+    [["batch", "--SEED", "1"], /did you mean --seed\?/],
+    [["example", "--frob"], /^error: unknown option --frob for example\n/],
+    [["--seed", "0", "example"], /^error: --seed comes after the command: /],
+    [["trace", "--head", "fc."], /^error: unexpected argument "fc\.": --head takes no value\n/],
+    [["trace", "--no-head", "x"], /"x": --no-head takes no value/],
+    [["example", "extra"], /^error: unexpected argument "extra"\n/],
+    [
+      ["params", "--hidden", "3000", "--layers", "2", "--bidirectional"],
+      /^error: --input-size, --hidden, --layers, --bidirectional: \d+ parameters/,
+    ],
+    [["trace", "--head", "fc.", "--lang", "ko"], /^오류: 예상하지 못한 인자 "fc\.": --head 옵션은/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => cli(args)));
+  results.forEach(({ code, stderr }, i) => {
+    const [args, pattern] = cases[i];
+    assert.equal(code, 2, args.join(" "));
+    assert.match(stderr, pattern, args.join(" "));
+  });
+  // The help a Korean error points to is Korean too.
+  assert.match(results.at(-1)!.stderr, /\(참고: deno run cli\.ts trace --help --lang ko\)/);
+});
+
+Deno.test("cli lesson text: Python's 0-based index of h_t, the head trace leaves out, and the axis explore changed", async () => {
+  const [batch, seqFirst, trace, withHead, explore, params, koTrace] = await Promise.all([
+    cli(["batch", "--seed", "0"]),
+    cli(["batch", "--seed", "0", "--no-batch-first"]),
+    cli(["trace", "--seed", "0", "--input", "1,0.5,-1"]),
+    cli(["trace", "--seed", "0", "--head"]),
+    cli(["explore", "--seed", "0", "--seq-len", "3,1", "--hidden", "2,4"]),
+    cli(["params", "--seed", "0", "--layers", "2", "--bidirectional"]),
+    cli(["trace", "--seed", "0", "--lang", "ko"]),
+  ]);
+  assert.match(ok(batch, "batch").stdout, /output\[n, t-1\] is h_t .* output\[n, 0\] is h_1\n/);
+  assert.match(ok(seqFirst, "batch").stdout, /output\[t-1, n\] is h_t .* output\[0, n\] is h_1\n/);
+  const traced = ok(trace, "trace").stdout;
+  assert.match(traced, /\| \[1\.0000\] +\|.*\n.*\| \[0\.5000\] +\|.*\n.*\| \[-1\.0000\] \|/);
+  assert.match(traced, /Add --head for y_t = W_hy h_t \+ b_y\./);
+  assert.doesNotMatch(ok(withHead, "trace --head").stdout, /Add --head/);
+  // hidden_size 2 → 4 starts again from the first seq_len, 1 → 3.
+  assert.match(
+    ok(explore, "explore").stdout,
+    /hidden_size 2 → 4: .* seq_len went from 1 back to 3/,
+  );
+  const p = ok(params, "params").stdout;
+  assert.match(p, /weight_ih_l1 .* both directions' h_t side by side \(4 features\)/);
+  assert.match(p, /weight_ih_l0_reverse .*; reverse direction +\|/);
+  assert.match(p, /\n_reverse: the reverse direction/);
+  assert.match(p, /\nEvery parameter is used at every time step \(weight sharing\)/);
+  assert.match(
+    ok(koTrace, "trace --lang ko").stdout,
+    /마지막 상태 h_3이 곧 h_n입니다: 한 스텝씩 구한/,
+  );
+});
+
+Deno.test("cli help and usage lines fit in 80 columns, in English and in Korean", () => {
+  for (const lang of ["en", "ko"] as const) {
+    const t = TEXT[lang];
+    const texts = [
+      t.overview,
+      ...COMMANDS.map((command) => `${t.usage(USAGE[command])}\n\n${t.help[command]}`),
+    ];
+    for (const line of texts.join("\n").split("\n")) {
+      assert.ok(displayWidth(line) <= COLUMNS, `${lang}, ${displayWidth(line)} columns: ${line}`);
+    }
+  }
+  assert.equal(displayWidth("가나 ab"), 7);
 });
 
 Deno.test("cli --help of every command, and help <command>, print its usage and exit 0", async () => {
@@ -372,7 +479,11 @@ Deno.test("cli runtime errors exit 1 with one line on stderr; --debug adds the s
   runtimeError(wrongSize, "wrong size", /^error: cannot run the model .*expected 3, got 2/);
   assert.equal(debug.code, 1);
   assert.match(debug.stderr, /RangeError[^]*\bat .*rnn\.ts:\d+/);
-  runtimeError(notWeights, "not safetensors", /^error: cannot load a model from .*ref\.json: /);
+  runtimeError(
+    notWeights,
+    "not weights",
+    /^error: cannot load a model from .*ref\.json: it is neither a \.pt file from torch\.save nor a \.safetensors file$/,
+  );
   runtimeError(shapes, "seq-first layout", /h_n has shape \[4, 4, 5\] here but \[4, 2, 5\]/);
 });
 

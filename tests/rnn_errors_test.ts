@@ -70,6 +70,13 @@ Deno.test("every options object refuses an unknown name, hinting at the one mean
     [() => new RNN({ ...base, numlayers: 2 } as never), /"numlayers": did you mean "numLayers"/],
     [() => new RNN({ ...base, hidden: 2 } as never), /"hidden": did you mean "hiddenSize"/],
     [() => new RNN({ ...base, bidir: true } as never), /"bidir": did you mean "bidirectional"/],
+    // One letter wrong, missing or swapped; two in a long name.
+    [() => new RNN({ ...base, hiddenSzie: 2 } as never), /"hiddenSzie": did you mean "hiddenSize"/],
+    [() => new RNN({ ...base, dropot: 0 } as never), /"dropot": did you mean "dropout"/],
+    [() => new RNN({ ...base, bais: true } as never), /"bais": did you mean "bias"/],
+    [() => new RNN({ ...base, nonlinaerity: "relu" } as never), /did you mean "nonlinearity"/],
+    // A key of two letters is not guessed at.
+    [() => new RNN({ ...base, ab: 1 } as never), /"ab": expected one of/],
     [
       () => new RNN({ ...base, device: "cpu" } as never),
       /"device": expected one of inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional, threads, generator, simd$/,
