@@ -39,8 +39,10 @@ export class ParameterStore {
   }
 
   /**
-   * Replaces every value from `record` (names may carry `prefix`), strictly: a
-   * missing or unexpected key or a wrong shape is an error and nothing changes.
+   * Replaces every value from `record` (names may carry `prefix`), strictly
+   * under the prefix: a missing or unexpected key there or a wrong shape is an
+   * error and nothing changes. Keys outside the prefix belong to other modules
+   * of a larger torch model and are left alone.
    */
   load(record: Record<string, Tensor>, prefix = ""): void {
     if (typeof record !== "object" || record === null) {
@@ -50,7 +52,9 @@ export class ParameterStore {
     }
     const keys = [...this.#shapes.keys()].map((name) => prefix + name);
     const missing = keys.filter((key) => !Object.hasOwn(record, key));
-    const unexpected = Object.keys(record).filter((key) => !keys.includes(key));
+    const unexpected = Object.keys(record).filter((key) =>
+      key.startsWith(prefix) && !keys.includes(key)
+    );
     if (missing.length || unexpected.length) {
       const quote = (names: string[]) => names.map((k) => `"${k}"`).join(", ");
       const parts = [];

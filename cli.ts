@@ -38,6 +38,7 @@ import {
 } from "./mod.ts";
 import { closestName } from "./_options.ts";
 import { parameterCount } from "./rnn.ts";
+import { linearPrefixes } from "./rnn_model.ts";
 import { quickTiming, WORKLOADS } from "./bench/workloads.ts";
 import {
   type Command,
@@ -902,13 +903,8 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
   } catch (error) {
     throw new CliError(t.forwardFailed((error as Error).message), { cause: error });
   }
-  // "<prefix>weight" keys that a torch.nn.Linear on the output would have.
-  const features = output.shape[output.shape.length - 1];
-  const unusedHeads = y
-    ? []
-    : Object.entries(record).filter(([key, value]) =>
-      /.\.weight$/.test(key) && value.shape.length === 2 && value.shape[1] === features
-    ).map(([key]) => key.slice(0, -"weight".length));
+  // The torch.nn.Linear layers in the file that could apply to the output.
+  const unusedHeads = y ? [] : linearPrefixes(record, output.shape[output.shape.length - 1]);
   return { output, hN, y, unusedHeads };
 }
 

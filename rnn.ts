@@ -564,7 +564,8 @@ export class RNN {
    * Replaces every parameter, strictly as torch's `load_state_dict`: a missing
    * or unexpected key, or a wrong shape, is an error and nothing changes.
    * Names may carry `prefix` (e.g. "rnn." for an RNN saved inside a larger
-   * torch module). Values are copied; the record is never kept or changed.
+   * torch module); keys outside the prefix, the other modules', are ignored.
+   * Values are copied; the record is never kept or changed.
    *
    * @example
    * ```ts

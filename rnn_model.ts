@@ -129,13 +129,23 @@ export class RNNModel {
     const found = findRNN(record, prefixes.rnn, "options.prefixes.rnn");
     // torch's Model holds rnn and fc side by side: "model.fc." beside "model.rnn.".
     const parent = found.prefix.endsWith(".") ? found.prefix.replace(/[^.]*\.$/, "") : "";
-    const head = prefixes.head ?? `${parent}fc.`;
+    const has = (key: string) => Object.hasOwn(record, key);
+    let head = prefixes.head ?? `${parent}fc.`;
+    // A given prefix may be relative to the RNN's module, as the default is: "fc." is "model.fc.".
+    if (!has(`${head}weight`) && has(`${parent}${head}weight`)) head = parent + head;
     const weight = record[`${head}weight`];
-    if (weight === undefined) {
-      const dotted = !head.endsWith(".") && Object.hasOwn(record, `${head}.weight`);
+    if (!has(`${head}weight`)) {
+      const dotted = !head.endsWith(".") && has(`${head}.weight`);
+      const features = found.sizes.hiddenSize * (found.sizes.bidirectional ? 2 : 1);
+      const heads = linearPrefixes(record, features).map((prefix) => `"${prefix}"`);
       throw new Error(
         `fromStateDict: no "${head}weight" in the record for the head${
-          dotted ? ` (the prefix "${head}." has one)` : ""
+          dotted
+            ? ` (the prefix "${head}." has one)`
+            : heads.length
+            ? `; prefixes that hold a ${features}-column weight: ${heads.join(", ")} ` +
+              "(give one as prefixes.head)"
+            : ""
         }`,
       );
     }
@@ -232,8 +242,10 @@ export class RNNModel {
   }
 
   /**
-   * Loads a whole model's state_dict, strictly: every key must belong to one
-   * part under its prefix; on any error nothing changes.
+   * Loads a whole model's state_dict, strictly under the two prefixes: a
+   * missing or unexpected key there, or a wrong shape, is an error and nothing
+   * changes. Keys under neither prefix, other modules' (an embedding, a
+   * normalisation), are ignored.
    *
    * @example
    * ```ts
@@ -252,23 +264,15 @@ export class RNNModel {
     checkOptions("RNNModel.loadStateDict", "options", options, LOAD_OPTION_NAMES);
     const prefixes = resolve("RNNModel.loadStateDict", options.prefixes ?? {});
     const parts: Record<"rnn" | "head", Record<string, Tensor>> = { rnn: {}, head: {} };
-    const unexpected: string[] = [];
     // Each key goes to the part whose prefix it starts with, the longer prefix
-    // first, so that one prefix may be a prefix of the other (even "").
+    // first, so that one prefix may be a prefix of the other (even ""). Keys
+    // under neither are other modules' and are left out.
     const order = prefixes.rnn.length >= prefixes.head.length
       ? (["rnn", "head"] as const)
       : (["head", "rnn"] as const);
     for (const [key, value] of Object.entries(record)) {
       const part = order.find((name) => key.startsWith(prefixes[name]));
       if (part) parts[part][key] = value;
-      else unexpected.push(`"${key}"`);
-    }
-    if (unexpected.length) {
-      throw new Error(
-        `Error(s) in loading state_dict for RNNModel: unexpected key(s): ${
-          unexpected.join(", ")
-        } (prefixes are "${prefixes.rnn}" and "${prefixes.head}")`,
-      );
     }
     const previous = this.rnn.stateDict();
     this.rnn.loadStateDict(parts.rnn, prefixes.rnn);
@@ -279,6 +283,18 @@ export class RNNModel {
       throw error;
     }
   }
+}
+
+/**
+ * The prefixes P ("fc.", "model.head.") of the layers in `record` that could be
+ * a torch.nn.Linear on `inFeatures` features: P + "weight" is a 2-D tensor of
+ * that many columns.
+ */
+export function linearPrefixes(record: Record<string, Tensor>, inFeatures: number): string[] {
+  return Object.entries(record).filter(([key, value]) =>
+    /.\.weight$/.test(key) && value instanceof Tensor && value.shape.length === 2 &&
+    value.shape[1] === inFeatures
+  ).map(([key]) => key.slice(0, -"weight".length));
 }
 
 function resolve(where: string, prefixes: ModelPrefixes): { rnn: string; head: string } {

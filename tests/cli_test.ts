@@ -775,8 +775,10 @@ Deno.test("cli example runs from an http URL with only --allow-import", async ()
 });
 
 Deno.test("cli run reads torch.save's .pt as it reads the same model's safetensors", async () => {
-  const run = (weights: string) =>
-    cli(["run", "--weights", weights, "--input", INPUT, "--batch-first"], { permissions: [READ] });
+  const run = (weights: string, more: string[] = []) =>
+    cli(["run", "--weights", weights, "--input", INPUT, "--batch-first", ...more], {
+      permissions: [READ],
+    });
   const [pt, safetensors, module, legacy] = await Promise.all([
     run(`${FIXTURES}/pt/model.pt`),
     run(WEIGHTS),
@@ -786,4 +788,12 @@ Deno.test("cli run reads torch.save's .pt as it reads the same model's safetenso
   assert.equal(ok(pt, "run model.pt").stdout, ok(safetensors, "run model_f32.safetensors").stdout);
   runtimeError(module, "a whole module", /save model\.state_dict\(\), not the model itself$/);
   runtimeError(legacy, "the pre-1.6 format", /the format of torch\.save before PyTorch 1\.6/);
+  // In a checkpoint {"model": state_dict}, --head fc. is found beside the RNN: model.fc.
+  const checkpoint = `${FIXTURES}/pt/checkpoint.pt`;
+  const [relative, full, wrong] = await Promise.all(
+    ["fc.", "model.fc.", "out."].map((head) => run(checkpoint, ["--head", head])),
+  );
+  assert.equal(JSON.parse(ok(relative, "--head fc.").stdout).yShape.length, 3);
+  assert.equal(relative.stdout, ok(full, "--head model.fc.").stdout);
+  runtimeError(wrong, "--head out.", /no "out\.weight" .*a 10-column weight: "model\.fc\."/);
 });

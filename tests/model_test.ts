@@ -79,7 +79,16 @@ Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or
     Object.entries(records(fixture.stateDict)).map(([k, v]) => [k.replace(/^rnn\./, "rnn_"), v]),
   );
   assert.equal(RNNModel.fromStateDict(flat).head.outFeatures, fixture.options.head.outFeatures);
-  assert.throws(() => RNNModel.fromStateDict(renamed), /no "fc.weight" in the record for the head/);
+  // A given head prefix may be relative to the RNN's module, as the default is.
+  const relative = RNNModel.fromStateDict(nested, { prefixes: { head: "fc." } });
+  assert.deepEqual(relative.head.stateDict(), RNNModel.fromStateDict(nested).head.stateDict());
+  // A missing head names the layers that could be one (a 2-D weight of D·H columns).
+  assert.throws(
+    () => RNNModel.fromStateDict(renamed),
+    /^Error: fromStateDict: no "fc.weight" in the record for the head; prefixes that hold a 10-column weight: "out." \(give one as prefixes.head\)$/,
+  );
+  const { "out.weight": _w, "out.bias": _b, ...headless } = renamed;
+  assert.throws(() => RNNModel.fromStateDict(headless), /for the head$/);
   assert.throws(
     () => RNNModel.fromStateDict(renamed, { prefixes: { head: "out" } }),
     /no "outweight" in the record for the head \(the prefix "out." has one\)/,
@@ -105,7 +114,7 @@ Deno.test("RNNModel.loadStateDict() takes custom prefixes and is all-or-nothing"
       v,
     ]),
   );
-  assert.throws(() => model.loadStateDict(renamed), /unexpected key\(s\): "encoder.weight_ih_l0"/);
+  assert.throws(() => model.loadStateDict(renamed), /missing key\(s\): "rnn.weight_ih_l0"/);
   const { "decoder.bias": _, ...noHeadBias } = renamed;
   assert.throws(
     () => model.loadStateDict(noHeadBias, { prefixes: { rnn: "encoder.", head: "decoder." } }),
@@ -241,4 +250,27 @@ Deno.test("a torch model saved as safetensors (F32, F16, BF16, F64) loads with o
       assertAllClose(h, hN, { label: `${dtype} hN` });
     }
   }
+});
+
+Deno.test("loadStateDict under a prefix ignores other modules' keys but not a stray key under it", () => {
+  const fixture = read("model-bidir-2-layers");
+  const whole = { ...records(fixture.stateDict), "emb.weight": Tensor.zeros([7, 3]) };
+  // An RNN loads its part of a larger model's state_dict, as torch's submodule would.
+  const rnn = new RNN(fixture.options.rnn);
+  rnn.loadStateDict(whole, "rnn.");
+  assert.deepEqual(
+    rnn.stateDict(),
+    RNN.fromStateDict(whole, { prefix: "rnn." }).stateDict(),
+  );
+  const model = new RNNModel(fixture.options);
+  model.loadStateDict(whole);
+  assert.deepEqual(model.stateDict(), RNNModel.fromStateDict(whole).stateDict());
+  // Under the prefix it stays strict, and a failed load changes nothing.
+  const before = model.stateDict();
+  const stray = { ...whole, "rnn.weight_ih_l9": Tensor.zeros([1, 1]) };
+  assert.throws(() => rnn.loadStateDict(stray, "rnn."), /unexpected key\(s\): "rnn.weight_ih_l9"/);
+  assert.throws(() => model.loadStateDict(stray), /unexpected key\(s\): "rnn.weight_ih_l9"/);
+  assert.deepEqual(model.stateDict(), before);
+  // Without a prefix the whole record is the RNN's, as in torch.
+  assert.throws(() => rnn.loadStateDict(whole), /unexpected key\(s\): "rnn.weight_ih_l0"/);
 });

@@ -200,6 +200,12 @@ Deno.test("RNN.forward() rejects an input of the wrong rank or feature size", ()
     () => rnn.forward([[1, 2, 3]] as never),
     /input must be a Tensor: got an array of length 1/,
   );
+  // A Tensor of another copy of the library (another URL or a bundle) is not taken for ours.
+  const foreign = { shape: [1, 3], data: new Float32Array(3) };
+  assert.throws(
+    () => rnn.forward(foreign as never),
+    /input must be a Tensor: got an object of shape \[1, 3\] that is not a Tensor of this module \(is it from another copy of rnn-wasm\? make one with this module's tensor\(\)\)$/,
+  );
 });
 
 Deno.test("RNN.forward() rejects h0 of the wrong rank or shape with the expected shape", () => {
