@@ -343,7 +343,8 @@ careful one.
       "inference does not keep.",
     lastStep:
       "# output[:, -1] equals h_n[-1]: the last time step's output is the final hidden state h_3.",
-    python: "# the same in PyTorch (it prints these numbers):",
+    python:
+      "# the same in PyTorch (it prints these numbers, up to float rounding in a last digit):",
   },
   explore: {
     header: (inputSize: number, seed: string): string =>
@@ -686,7 +687,8 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
       "추론만 하는 여기서는 기록하지 않습니다.",
     lastStep:
       "# output[:, -1]은 h_n[-1]과 같습니다: 마지막 타임스텝의 출력이 곧 최종 hidden state h_3입니다.",
-    python: "# PyTorch에서 같은 코드 (이 숫자들을 그대로 출력합니다):",
+    python:
+      "# PyTorch에서 같은 코드 (같은 숫자를 출력합니다. 드물게 반올림 때문에 마지막 자리가 다를 수 있습니다):",
   },
   explore: {
     header: (inputSize, seed) =>
