@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { DEFAULT_FLAVOR, type KernelFlavor, LinearKernel } from "./_kernels.ts";
+import { type KernelFlavor, LinearKernel } from "./_kernels.ts";
 import { describe } from "./_describe.ts";
 import { ParameterStore } from "./_parameters.ts";
 import { checkOptions, dataOf, flag, positiveInteger } from "./_options.ts";
+import { kernelFlavor } from "./rnn.ts";
 import { checkGenerator, defaultGenerator, type Generator, uniform_ } from "./random.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -52,6 +53,8 @@ export class Linear {
   readonly outFeatures: number;
   /** Whether the layer has a bias. */
   readonly bias: boolean;
+  /** The kernel build in use, as for `RNN`. */
+  readonly simd: KernelFlavor;
   readonly #params: ParameterStore;
   readonly #kernel: LinearKernel;
 
@@ -61,6 +64,7 @@ export class Linear {
     this.inFeatures = positiveInteger("inFeatures", options.inFeatures);
     this.outFeatures = positiveInteger("outFeatures", options.outFeatures);
     this.bias = flag("bias", options.bias, true);
+    this.simd = kernelFlavor(options.simd);
     if (this.inFeatures * this.outFeatures * 8 > 2 ** 32) {
       throw new RangeError(
         `a ${this.outFeatures}×${this.inFeatures} weight is more than 32-bit WebAssembly memory (4 GiB) can hold twice (raw and packed)`,
@@ -81,11 +85,7 @@ export class Linear {
       const biasBound = 1 / Math.sqrt(this.inFeatures);
       uniform_(this.#params.get("bias")!, -biasBound, biasBound, generator);
     }
-    this.#kernel = new LinearKernel(
-      this.inFeatures,
-      this.outFeatures,
-      options.simd ?? DEFAULT_FLAVOR,
-    );
+    this.#kernel = new LinearKernel(this.inFeatures, this.outFeatures, this.simd);
     this.#upload();
   }
 

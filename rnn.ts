@@ -170,17 +170,7 @@ export class RNN {
         }`,
       );
     }
-    this.simd = options.simd ?? DEFAULT_FLAVOR;
-    if (this.simd !== "relaxed" && this.simd !== "strict") {
-      throw new RangeError(
-        `simd must be "relaxed" or "strict": got ${describe(options.simd)}`,
-      );
-    }
-    if (this.simd === "relaxed" && !RELAXED_SIMD_SUPPORTED) {
-      throw new Error(
-        'simd "relaxed" is not supported by this engine: use "strict"',
-      );
-    }
+    this.simd = kernelFlavor(options.simd);
     const threads = options.threads ?? 1;
     if (threads !== 1 && threads !== 2) {
       throw new RangeError(`threads must be 1 or 2: got ${describe(options.threads)}`);
@@ -639,6 +629,9 @@ export function findRNN(
       `fromStateDict expects a record of name to Tensor: got ${describe(record)}`,
     );
   }
+  if (prefix !== undefined && typeof prefix !== "string") {
+    throw new TypeError(`fromStateDict: ${prefixOption} must be a string: got ${describe(prefix)}`);
+  }
   if (prefix === undefined) {
     const candidates = Object.keys(record).filter((key) => key.endsWith("weight_ih_l0"));
     if (candidates.length !== 1) {
@@ -883,4 +876,16 @@ function parameterShapes(rnn: Sizes): [string, number[]][] {
     }
   }
   return result;
+}
+
+/** The `simd` option's flavor (the default when undefined), refused when unknown or unsupported. */
+export function kernelFlavor(simd: unknown): KernelFlavor {
+  const flavor = simd ?? DEFAULT_FLAVOR;
+  if (flavor !== "relaxed" && flavor !== "strict") {
+    throw new RangeError(`simd must be "relaxed" or "strict": got ${describe(simd)}`);
+  }
+  if (flavor === "relaxed" && !RELAXED_SIMD_SUPPORTED) {
+    throw new Error('simd "relaxed" is not supported by this engine: use "strict"');
+  }
+  return flavor;
 }

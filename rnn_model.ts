@@ -130,9 +130,19 @@ export class RNNModel {
     // torch's Model holds rnn and fc side by side: "model.fc." beside "model.rnn.".
     const parent = found.prefix.endsWith(".") ? found.prefix.replace(/[^.]*\.$/, "") : "";
     const has = (key: string) => Object.hasOwn(record, key);
+    if (prefixes.head !== undefined && typeof prefixes.head !== "string") {
+      throw new TypeError(
+        `fromStateDict: options.prefixes.head must be a string: got ${describe(prefixes.head)}`,
+      );
+    }
     let head = prefixes.head ?? `${parent}fc.`;
     // A given prefix may be relative to the RNN's module, as the default is: "fc." is "model.fc.".
     if (!has(`${head}weight`) && has(`${parent}${head}weight`)) head = parent + head;
+    if (head === found.prefix) {
+      throw new RangeError(
+        `fromStateDict: the head's prefix is the RNN's, "${head}": they must differ`,
+      );
+    }
     const weight = record[`${head}weight`];
     if (!has(`${head}weight`)) {
       const dotted = !head.endsWith(".") && has(`${head}.weight`);

@@ -551,7 +551,11 @@ Deno.test("cli run and check --head apply the file's nn.Linear head as torch doe
   const report = json(checked, "check --head");
   assert.equal(report.ok, true);
   assert.ok(report.y.maxAbsError <= 1e-5, `y error ${report.y.maxAbsError}`);
-  runtimeError(wrongHead, "--head rnn.", /no "rnn\.weight" in the record for the head/);
+  runtimeError(
+    wrongHead,
+    "--head rnn.",
+    /the head's prefix is the RNN's, "rnn\.": they must differ/,
+  );
 });
 
 Deno.test("cli run without read permission says which --allow-read to add, and --out needs --allow-write", async () => {

@@ -147,6 +147,38 @@ Deno.test("Linear rejects bad options and inputs with clear errors", () => {
     () => linear.loadStateDict({ weight: Tensor.zeros([3, 2]), bias: Tensor.zeros([2]) }),
     /size mismatch for weight: copying a param with shape \[3,2\] from checkpoint, the shape in current model is \[2,3\]/,
   );
+  // simd is checked as RNN checks it (it reached the engine as "not a buffer source").
+  assert.throws(
+    () => new Linear({ inFeatures: 2, outFeatures: 1, simd: "avx" as never }),
+    /^RangeError: simd must be "relaxed" or "strict": got "avx"$/,
+  );
+  assert.equal(new Linear({ inFeatures: 2, outFeatures: 1, simd: "strict" }).simd, "strict");
+  const model = new RNNModel({
+    rnn: { inputSize: 1, hiddenSize: 2, simd: "strict" },
+    head: { outFeatures: 1 },
+  });
+  assert.equal(model.head.simd, "strict", "the head uses the RNN's build");
+});
+
+Deno.test("fromStateDict refuses prefixes that are not strings, or a head at the RNN's prefix", () => {
+  const sd = new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } })
+    .stateDict();
+  assert.throws(
+    () => RNN.fromStateDict(sd, { prefix: null as never }),
+    /^TypeError: fromStateDict: options.prefix must be a string: got null$/,
+  );
+  assert.throws(
+    () => RNNModel.fromStateDict(sd, { prefixes: { rnn: 5 as never } }),
+    /^TypeError: fromStateDict: options.prefixes.rnn must be a string: got 5$/,
+  );
+  assert.throws(
+    () => RNNModel.fromStateDict(sd, { prefixes: { head: 5 as never } }),
+    /^TypeError: fromStateDict: options.prefixes.head must be a string: got 5$/,
+  );
+  assert.throws(
+    () => RNNModel.fromStateDict(sd, { prefixes: { rnn: "rnn.", head: "rnn." } }),
+    /^RangeError: fromStateDict: the head's prefix is the RNN's, "rnn.": they must differ$/,
+  );
 });
 
 Deno.test("RNN.fromStateDict() infers sizes, layers, bias and direction from names and shapes", () => {
