@@ -87,3 +87,23 @@ Deno.test("Tensor rejects ragged nesting, mismatched data and bad dims with clea
     /data must be a Float32Array or an array of numbers/,
   );
 });
+
+Deno.test("Tensor refuses data longer than its shape, and nesting longer than the first row", () => {
+  for (const data of [[1, 2, 3], new Float32Array(3)]) {
+    assert.throws(
+      () => new Tensor([2], data),
+      /^RangeError: data length must match shape \[2\]: expected 2, got 3$/,
+    );
+  }
+  assert.throws(
+    () => tensor([[1, 2], [3, 4, 5]]),
+    /^RangeError: Tensor\.from: ragged nesting at \[1\]: expected an array of length 2, got length 3$/,
+  );
+});
+
+Deno.test("Tensor refuses a shape of more than 2^32 elements, each axis within it", () => {
+  assert.throws(
+    () => Tensor.zeros([65536, 65537]),
+    /^RangeError: shape \[65536, 65537\] has 4295032832 elements, more than a Float32Array can hold$/,
+  );
+});
