@@ -63,3 +63,29 @@ Deno.test("loadNpy refuses what it does not read, saying what to do, before allo
   for (const [bytes, pattern] of cases) assert.throws(() => loadNpy(bytes), pattern);
   assert.throws(() => loadNpy("x" as never), /expects the file's bytes as a Uint8Array/);
 });
+
+Deno.test("loadNpy refuses version 1.1, trailing bytes, a shape beyond 2^53 and a cut magic", () => {
+  const one = new Uint8Array(new Float32Array([2.5]).buffer);
+  const minor = npy(f4("(1,)"), one);
+  minor[7] = 1;
+  assert.throws(
+    () => loadNpy(minor),
+    /^Error: npy: version 1\.1 is not one this reader knows \(1\.0, 2\.0, 3\.0\)$/,
+  );
+  assert.throws(
+    () => loadNpy(npy(f4("(1,)"), new Uint8Array(5))),
+    /^Error: npy: the data has 5 bytes, the header's shape \(1,\) of '<f4' needs 4$/,
+  );
+  assert.throws(
+    () => loadNpy(npy(f4("(99999999999999999999,)"))),
+    /^Error: npy: the shape \(99999999999999999999,\) is not a tuple of non-negative integers$/,
+  );
+  const valid = npy(f4("(1,)"), one);
+  for (const length of [6, 8]) {
+    assert.throws(
+      () => loadNpy(valid.subarray(0, length)),
+      /^Error: npy: not a \.npy file \(it does not start with \\x93NUMPY\)$/,
+      `${length} bytes`,
+    );
+  }
+});
