@@ -663,3 +663,101 @@ Deno.test("hostile: 3000 random corruptions of a fixture load or fail with a saf
   }
   assert.ok(failures > 2000, `only ${failures} corruptions failed`);
 });
+
+// ---------------------------------------------------------------------------
+// Exact limits of the header checks
+
+Deno.test("limits: 2^64 elements exactly is refused, even beside a zero dim", () => {
+  assertFails(
+    file({ w: { dtype: "F32", shape: [2 ** 32, 2 ** 32, 0], data_offsets: [0, 0] } }),
+    RangeError,
+    /^safetensors: tensor "w": shape \[4294967296, 4294967296, 0\] has 2\^64 or more elements$/,
+  );
+});
+
+Deno.test("limits: 3 elements of F4 (4 bits) are not a whole number of bytes", () => {
+  assertFails(
+    file({ w: { dtype: "F4", shape: [3], data_offsets: [0, 1] } }, [0]),
+    RangeError,
+    /^safetensors: tensor "w": 3 elements of F4 are not a whole number of bytes$/,
+  );
+});
+
+Deno.test("limits: an Object.prototype name is an unknown dtype", () => {
+  assertFails(
+    file({ w: { ...ok, dtype: "constructor" } }, f32(1, 2)),
+    Error,
+    /^safetensors: tensor "w": unknown dtype "constructor": expected one of BOOL, /,
+  );
+});
+
+Deno.test("limits: data_offsets of three numbers are refused", () => {
+  assertFails(
+    file({ w: { dtype: "U8", shape: [1], data_offsets: [0, 1, 1] } }, [0]),
+    TypeError,
+    /"data_offsets" must be \[begin, end\]: got an array of length 3$/,
+  );
+});
+
+Deno.test("limits: a dim of 2^53 is refused, 2^53 - 1 is read", () => {
+  assertFails(
+    file('{"w":{"dtype":"F32","shape":[0,9007199254740992],"data_offsets":[0,0]}}'),
+    RangeError,
+    /"shape"\[1\] must be an integer from 0 to 2\^53 - 1: got 9007199254740992$/,
+  );
+  const largest = file('{"w":{"dtype":"F32","shape":[0,9007199254740991],"data_offsets":[0,0]}}');
+  assert.deepEqual(readSafetensorsMetadata(largest), {}); // a Tensor could not hold it
+});
+
+Deno.test("limits: data_offsets ending one byte past the buffer are refused", () => {
+  assertFails(
+    file({ w: { dtype: "U8", shape: [3], data_offsets: [0, 3] } }, [1, 2]),
+    RangeError,
+    /data_offsets \[0, 3\] run past the end of the data buffer \(file truncated\?\): expected end <= 2, got 3$/,
+  );
+});
+
+Deno.test("limits: the header nests 128 levels, not 129", () => {
+  // The header object is the first level: 127 arrays inside it still parse.
+  assertFails(
+    file(`{"a":${"[".repeat(127)}${"]".repeat(127)}}`),
+    TypeError,
+    /tensor "a": entry must be an object: got an array/,
+  );
+  assertFails(
+    file(`{"a":${"[".repeat(128)}${"]".repeat(128)}}`),
+    RangeError,
+    /^safetensors: header JSON nests deeper than 128 levels at character 132$/,
+  );
+});
+
+Deno.test("limits: JSON strings refuse raw 0x1F and lone or mismatched surrogate escapes", () => {
+  assertFails(file('{"a\u001f":1}'), Error, /expected no raw control character in a string/);
+  assertFails(
+    file('{"\\ud800\\u0041":1}'),
+    Error,
+    /expected a low surrogate escape after a high surrogate at character 8/,
+  );
+  assertFails(
+    file('{"\\udc00":1}'),
+    Error,
+    /expected no lone low surrogate escape at character 2, got "\\\\"/,
+  );
+});
+
+Deno.test("limits: JSON numbers refuse a leading zero; whitespace may be a tab", () => {
+  assertFails(
+    file('{"w":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}', f32(1)),
+    Error,
+    /not valid JSON: expected ',' or ']' at character 30, got "1"/,
+  );
+  const tabbed = file('{\t"w"\t:\t{"dtype":"F32",\t"shape":[1],"data_offsets":[0,4]\t}\t}', f32(1));
+  assert.deepEqual([...loadSafetensors(tabbed).w.data], [1]);
+});
+
+Deno.test("limits: a 24-digit integer is read exactly, a 25-digit one is kept as text", () => {
+  const dim = (digits: number) =>
+    file(`{"w":{"dtype":"F32","shape":[1${"0".repeat(digits - 1)}],"data_offsets":[0,0]}}`);
+  assertFails(dim(24), RangeError, /"shape"\[0\] .* got 1(0{23})$/);
+  assertFails(dim(25), RangeError, /"shape"\[0\] .* got the number 1(0{24})$/);
+});
