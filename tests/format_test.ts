@@ -101,3 +101,38 @@ Deno.test("format of large tensors with threshold Infinity stays fast", () => {
   assert.ok(text.startsWith("tensor([ 0.0000e+00,  8.4147e-04,"), text.slice(0, 40));
   assert.ok(ms < 5000, `${ms} ms`);
 });
+
+// Expected strings from torch 1.13's str() with these set_printoptions.
+Deno.test("format summarises only above threshold, and elides only axes above 2·edgeitems", () => {
+  const range = (shape: number[]) =>
+    new Tensor(shape, Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => i));
+  assert.equal(
+    format(range([6]), { threshold: 6, edgeitems: 2 }),
+    "tensor([0., 1., 2., 3., 4., 5.])",
+  );
+  assert.equal(
+    format(range([6]), { threshold: 5, edgeitems: 2 }),
+    "tensor([0., 1.,  ..., 4., 5.])",
+  );
+  assert.equal(format(range([4]), { threshold: 1, edgeitems: 2 }), "tensor([0., 1., 2., 3.])");
+  assert.equal(
+    format(range([4, 5]), { threshold: 1, edgeitems: 2 }),
+    "tensor([[ 0.,  1.,  ...,  3.,  4.],\n" +
+      "        [ 5.,  6.,  ...,  8.,  9.],\n" +
+      "        [10., 11.,  ..., 13., 14.],\n" +
+      "        [15., 16.,  ..., 18., 19.]])",
+  );
+  assert.equal(
+    format(range([5, 4]), { threshold: 1, edgeitems: 2 }),
+    "tensor([[ 0.,  1.,  2.,  3.],\n" +
+      "        [ 4.,  5.,  6.,  7.],\n" +
+      "        ...,\n" +
+      "        [12., 13., 14., 15.],\n" +
+      "        [16., 17., 18., 19.]])",
+  );
+});
+
+Deno.test("format puts the size= suffix on its own line past the line width, as torch", () => {
+  assert.equal(format(Tensor.zeros([2, 0]), { linewidth: 23 }), "tensor([],\n       size=(2, 0))");
+  assert.equal(format(Tensor.zeros([2, 0]), { linewidth: 24 }), "tensor([], size=(2, 0))");
+});
