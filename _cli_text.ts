@@ -271,6 +271,7 @@ careful one.
     `${option} comes after the command: deno run cli.ts <command> ${option} …`,
   valueOfFlag: (arg: string, flag: string): string =>
     `unexpected argument "${arg}": ${flag} takes no value`,
+  secondCommand: (arg: string): string => `"${arg}" is a second command: give one at a time`,
   missingValue: (option: string): string => `${option} needs a value`,
   noValue: (option: string): string => `${option} takes no value`,
   missingOption: (option: string): string => `${option} is required`,
@@ -625,6 +626,7 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
   optionBeforeCommand: (option) =>
     `${option} 옵션은 명령 뒤에 씁니다: deno run cli.ts <명령> ${option} …`,
   valueOfFlag: (arg, flag) => `예상하지 못한 인자 "${arg}": ${flag} 옵션은 값을 받지 않습니다`,
+  secondCommand: (arg) => `"${arg}"도 명령입니다: 명령은 한 번에 하나만 쓸 수 있습니다`,
   missingValue: (option) => `${option}에 값이 필요합니다`,
   noValue: (option) => `${option} 옵션은 값을 받지 않습니다`,
   missingOption: (option) => `${option} 옵션이 필요합니다`,
@@ -735,7 +737,7 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
         `  축 1, ${batchFirst ? time : batch}`,
         `  축 2, H = ${h}: hidden state의 특성 (양방향이면 2·H)`,
         `  output${batchFirst ? "[n, t-1]" : "[t-1, n]"} = 시퀀스 n의 h_t (마지막 층의 것). ` +
-        `파이썬 인덱스는 0부터이므로 output${batchFirst ? "[n, 0]" : "[0, n]"}이 h_1입니다`,
+        `파이썬 인덱스는 0부터이므로 h_1은 output${batchFirst ? "[n, 0]" : "[0, n]"}에 있습니다`,
       ];
     },
     hNAxes: (shape, n, h) => [
@@ -799,8 +801,8 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
       }; h_0 = 0; 각 행이 rnn.step() 한 번`,
     columns: ["시점 t", "입력 x_t", "이전 상태 h_{t-1}", "새로운 상태 h_t", "출력 y_t"],
     footer: (steps, diff) =>
-      `모든 스텝에서 같은 W_ih, W_hh, b를 씁니다 (가중치 공유). 마지막 상태 h_${steps}이 곧 h_n입니다: ` +
-      `한 스텝씩 구한 h_${steps}은 시퀀스 전체에 forward()를 한 번 실행해 얻은 h_n과 같습니다 ` +
+      `모든 스텝에서 같은 W_ih, W_hh, b를 씁니다 (가중치 공유). h_n은 곧 마지막 상태 h_${steps}입니다: ` +
+      `한 스텝씩 구한 마지막 상태는 시퀀스 전체에 forward()를 한 번 실행해 얻은 h_n과 같습니다 ` +
       `(최대 |차이| ${diff}).`,
     noHead: "nn.RNN의 output은 h_t 자체입니다. 강의 표의 출력 y_t는 출력층이 있어야 나오므로, " +
       "y_t = W_hy h_t + b_y를 보려면 --head를 붙이세요.",

@@ -33,11 +33,13 @@ export function checkOptions(
  * letters in another case or with `_`/`-` (torch's snake_case, a CLI flag); the
  * start of a name (three letters or more); a name and up to two letters more
  * (prefixes for prefix); or one letter wrong, missing, extra or swapped with the
- * next (two, for names of seven letters or more).
+ * next (two, when what was typed has seven letters or more). The closest kind wins.
  */
 export function closestName(typed: string, names: readonly string[]): string | undefined {
   const loose = (text: string) => text.replace(/[_-]/g, "").toLowerCase();
   const wanted = loose(typed);
+  const same = names.find((name) => loose(name) === wanted);
+  if (same !== undefined) return same;
   const near = names.find((name) => {
     const candidate = loose(name);
     return candidate === wanted || (wanted.length >= 3 && candidate.startsWith(wanted)) ||

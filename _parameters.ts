@@ -50,6 +50,9 @@ export class ParameterStore {
         `loadStateDict expects a record of name to Tensor: got ${describe(record)}`,
       );
     }
+    if (typeof prefix !== "string") {
+      throw new TypeError(`loadStateDict: prefix must be a string: got ${describe(prefix)}`);
+    }
     const keys = [...this.#shapes.keys()].map((name) => prefix + name);
     const missing = keys.filter((key) => !Object.hasOwn(record, key));
     const unexpected = Object.keys(record).filter((key) =>

@@ -123,6 +123,10 @@ interface Parsed {
   error?: UsageError;
 }
 
+// An option's kind, read only from the record's own keys (not "toString" or "constructor").
+const kindOf = (options: Record<string, Kind>, name: string): Kind | undefined =>
+  Object.hasOwn(options, name) ? options[name] : undefined;
+
 function parseArgs(args: readonly string[], t: Text): Parsed {
   const values: Values = {};
   let command: Command | undefined;
@@ -150,8 +154,17 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
           : undefined;
         const flagName = flag?.slice(2).replace(/^no-/, "");
         const isFlag = flagName !== undefined && command !== undefined &&
-          { ...COMMON, ...OPTIONS[command] }[flagName] === "flag";
-        fail(new UsageError(isFlag ? t.valueOfFlag(arg, flag!) : t.unexpected(arg), command));
+          kindOf({ ...COMMON, ...OPTIONS[command] }, flagName) === "flag";
+        fail(
+          new UsageError(
+            (COMMANDS as readonly string[]).includes(arg)
+              ? t.secondCommand(arg)
+              : isFlag
+              ? t.valueOfFlag(arg, flag!)
+              : t.unexpected(arg),
+            command,
+          ),
+        );
       }
       continue;
     }
@@ -159,14 +172,20 @@ function parseArgs(args: readonly string[], t: Text): Parsed {
     let name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const specs = { ...COMMON, ...(command ? OPTIONS[command] : {}) };
     let negated = false;
-    if (!(name in specs) && name.startsWith("no-") && specs[name.slice(3)] === "flag") {
+    if (
+      kindOf(specs, name) === undefined && name.startsWith("no-") &&
+      kindOf(specs, name.slice(3)) === "flag"
+    ) {
       name = name.slice(3);
       negated = true;
     }
-    const kind = specs[name];
+    const kind = kindOf(specs, name);
     const option = eq < 0 ? arg : arg.slice(0, eq);
     if (kind === undefined) {
-      const elsewhere = Object.values(OPTIONS).some((options) => name in options);
+      const bare = name.replace(/^no-/, "");
+      const elsewhere = Object.values(OPTIONS).some((options) =>
+        kindOf(options, name) !== undefined || kindOf(options, bare) === "flag"
+      );
       const meant = closestName(name, Object.keys(specs));
       fail(
         new UsageError(
@@ -862,23 +881,18 @@ interface ModelResults {
   unusedHeads: string[];
 }
 
-/** A header size that fits in the file, then the header's opening "{". */
-function looksLikeSafetensors(bytes: Uint8Array): boolean {
-  if (bytes.length < 9) return false;
-  const size = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  return size <= BigInt(bytes.length - 8) && bytes[8] === 0x7b;
-}
-
 async function runModel(values: Values, t: Text): Promise<ModelResults> {
   const weights = values.weights as string;
   const bytes = readFile(weights, t);
   let record: Record<string, Tensor>;
   let model: RNN | RNNModel;
   try {
-    // torch.save writes a zip archive (PK\x03\x04), or before PyTorch 1.6 a pickle (\x80),
-    // which loadPt explains; a safetensors file starts with its header's size.
-    const pt = (bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80;
-    if (!pt && !looksLikeSafetensors(bytes)) throw new Error(t.notWeights);
+    // A safetensors file starts with its header's size, whose low byte may be anything, then
+    // the header's "{" (never byte 8 of a zip or of torch's pickle). torch.save writes a zip
+    // archive (PK\x03\x04), or before PyTorch 1.6 a pickle (\x80), which loadPt explains.
+    const safetensors = bytes.length > 8 && bytes[8] === 0x7b;
+    const pt = !safetensors && ((bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80);
+    if (!pt && !safetensors) throw new Error(t.notWeights);
     record = pt ? loadPt(bytes) : loadSafetensors(bytes);
     const options = {
       batchFirst: values["batch-first"] as boolean | undefined,

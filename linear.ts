@@ -176,7 +176,8 @@ export class Linear {
 
   /**
    * Replaces every parameter, strictly as torch's `load_state_dict` (names may
-   * carry `prefix`, e.g. "fc."). Values are copied.
+   * carry `prefix`, e.g. "fc."; keys outside the prefix, other modules', are
+   * ignored). Values are copied.
    *
    * @example
    * ```ts

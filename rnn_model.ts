@@ -103,7 +103,8 @@ export class RNNModel {
    * A model built from a trained torch `Model`'s state_dict: the RNN as
    * `RNN.fromStateDict` finds it, and the head from "<head prefix>weight"
    * (outFeatures × D·H) and "<head prefix>bias" when present, the head's prefix
-   * being "fc." beside the RNN's unless given. Other keys are ignored.
+   * being "fc." beside the RNN's unless given; a given one is also looked for
+   * beside the RNN's ("fc." finds "model.fc."). Other keys are ignored.
    *
    * @example
    * ```ts
@@ -137,7 +138,9 @@ export class RNNModel {
     }
     let head = prefixes.head ?? `${parent}fc.`;
     // A given prefix may be relative to the RNN's module, as the default is: "fc." is "model.fc.".
-    if (!has(`${head}weight`) && has(`${parent}${head}weight`)) head = parent + head;
+    if (prefixes.head && !has(`${head}weight`) && has(`${parent}${head}weight`)) {
+      head = parent + head;
+    }
     if (head === found.prefix) {
       throw new RangeError(
         `fromStateDict: the head's prefix is the RNN's, "${head}": they must differ`,

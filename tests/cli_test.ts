@@ -305,6 +305,11 @@ Deno.test("cli usage errors name the likely mistake: a misspelt option, an optio
       ["params", "--hidden", "3000", "--layers", "2", "--bidirectional"],
       /^error: --input-size, --hidden, --layers, --bidirectional: \d+ parameters/,
     ],
+    [["example", "--json", "trace"], /^error: "trace" is a second command: give one at a time\n/],
+    [["--no-batch-first", "batch"], /^error: --no-batch-first comes after the command: /],
+    // Option names are the records' own keys, not Object.prototype's.
+    [["example", "--toString", "3"], /^error: unknown option --toString for example\n/],
+    [["--constructor", "example"], /^error: unknown option --constructor for cli\.ts\n/],
     [["trace", "--head", "fc.", "--lang", "ko"], /^오류: 예상하지 못한 인자 "fc\.": --head 옵션은/],
   ];
   const results = await Promise.all(cases.map(([args]) => cli(args)));
@@ -345,7 +350,7 @@ Deno.test("cli lesson text: Python's 0-based index of h_t, the head trace leaves
   assert.match(p, /\nEvery parameter is used at every time step \(weight sharing\)/);
   assert.match(
     ok(koTrace, "trace --lang ko").stdout,
-    /마지막 상태 h_3이 곧 h_n입니다: 한 스텝씩 구한/,
+    /h_n은 곧 마지막 상태 h_3입니다: 한 스텝씩 구한 마지막 상태는/,
   );
 });
 
@@ -792,6 +797,37 @@ Deno.test("cli run reads torch.save's .pt as it reads the same model's safetenso
   assert.equal(ok(pt, "run model.pt").stdout, ok(safetensors, "run model_f32.safetensors").stdout);
   runtimeError(module, "a whole module", /save model\.state_dict\(\), not the model itself$/);
   runtimeError(legacy, "the pre-1.6 format", /the format of torch\.save before PyTorch 1\.6/);
+  // A safetensors header whose size ends in byte 0x80 (a pickle's first byte) or 0x50 0x4b
+  // ("PK") is still read as safetensors; a cut one says what the safetensors reader says.
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new Uint8Array(Deno.readFileSync(new URL(WEIGHTS, ROOT)));
+    const size = Number(new DataView(model.buffer).getBigUint64(0, true));
+    const header = new TextDecoder().decode(model.subarray(8, 8 + size)).trimEnd();
+    const data = model.subarray(8 + size);
+    const files: Record<string, Uint8Array> = {};
+    for (const [name, padded] of [["x80", 0x80 + 256 * 16], ["pk", 0x4b50]] as const) {
+      const bytes = new Uint8Array(8 + padded + data.length);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(padded), true);
+      bytes.set(new TextEncoder().encode(header.padEnd(padded)), 8);
+      bytes.set(data, 8 + padded);
+      files[name] = bytes;
+    }
+    files.cut = model.subarray(0, 100);
+    for (const [name, bytes] of Object.entries(files)) {
+      Deno.writeFileSync(`${dir}/${name}.safetensors`, bytes);
+    }
+    const runFile = (name: string) =>
+      cli(["run", "--weights", `${dir}/${name}.safetensors`, "--input", INPUT, "--batch-first"], {
+        permissions: [`--allow-read=${FIXTURES},${dir}`],
+      });
+    const [x80, pk, cut] = await Promise.all(["x80", "pk", "cut"].map(runFile));
+    assert.equal(ok(x80, "header size 0x..80").stdout, safetensors.stdout);
+    assert.equal(ok(pk, "header size 0x4b50").stdout, safetensors.stdout);
+    runtimeError(cut, "a cut file", /cannot load a model from .*cut\.safetensors: safetensors: /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
   // In a checkpoint {"model": state_dict}, --head fc. is found beside the RNN: model.fc.
   const checkpoint = `${FIXTURES}/pt/checkpoint.pt`;
   const [relative, full, wrong] = await Promise.all(

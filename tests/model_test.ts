@@ -160,6 +160,20 @@ Deno.test("Linear rejects bad options and inputs with clear errors", () => {
   assert.equal(model.head.simd, "strict", "the head uses the RNN's build");
 });
 
+Deno.test("only a given, non-empty head prefix is also looked for beside the RNN", () => {
+  const sd = new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } })
+    .stateDict({ rnn: "model.rnn.", head: "model.model.fc." });
+  // The default, "model.fc.", is not looked for again as "model.model.fc.".
+  assert.throws(() => RNNModel.fromStateDict(sd), /no "model\.fc\.weight" in the record/);
+  assert.equal(RNNModel.fromStateDict(sd, { prefixes: { head: "model.fc." } }).head.outFeatures, 1);
+  // "" names the top level only, not the RNN's parent module.
+  const parent = { ...sd, "model.weight": Tensor.zeros([1, 2]) };
+  assert.throws(
+    () => RNNModel.fromStateDict(parent, { prefixes: { head: "" } }),
+    /no "weight" in the record/,
+  );
+});
+
 Deno.test("fromStateDict refuses prefixes that are not strings, or a head at the RNN's prefix", () => {
   const sd = new RNNModel({ rnn: { inputSize: 1, hiddenSize: 2 }, head: { outFeatures: 1 } })
     .stateDict();
@@ -178,6 +192,10 @@ Deno.test("fromStateDict refuses prefixes that are not strings, or a head at the
   assert.throws(
     () => RNNModel.fromStateDict(sd, { prefixes: { rnn: "rnn.", head: "rnn." } }),
     /^RangeError: fromStateDict: the head's prefix is the RNN's, "rnn.": they must differ$/,
+  );
+  assert.throws(
+    () => new RNN({ inputSize: 1, hiddenSize: 2 }).loadStateDict(sd, 5 as never),
+    /^TypeError: loadStateDict: prefix must be a string: got 5$/,
   );
 });
 

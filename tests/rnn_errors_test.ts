@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { format, Linear, RNN, RNNModel, type RNNOptions, Tensor } from "../mod.ts";
+import { closestName } from "../_options.ts";
 import { randomTensor, seededRandom } from "./_helpers.ts";
 
 const base: RNNOptions = { inputSize: 3, hiddenSize: 4 };
@@ -76,6 +77,14 @@ Deno.test("every options object refuses an unknown name, hinting at the one mean
     [() => new RNN({ ...base, bais: true } as never), /"bais": did you mean "bias"/],
     [() => new RNN({ ...base, nonlinaerity: "relu" } as never), /did you mean "nonlinearity"/],
     // A key of two letters is not guessed at.
+    [
+      () =>
+        new RNNModel({ rnn: base, head: { outFeatures: 1 } }).loadStateDict(
+          {},
+          { Prefixes: {} } as never,
+        ),
+      /"Prefixes": did you mean "prefixes"/,
+    ],
     [() => new RNN({ ...base, ab: 1 } as never), /"ab": expected one of/],
     [
       () => new RNN({ ...base, device: "cpu" } as never),
@@ -327,4 +336,9 @@ Deno.test("a tensor whose buffer shrank after construction is refused, not read 
     () => rnn.forward(input),
     /input.data must hold the 6 elements of shape \[2,1,3\]: got 3 \(was its buffer resized\?\)/,
   );
+});
+
+Deno.test("closestName prefers the same letters over a longer name's start", () => {
+  assert.equal(closestName("Prefixes", ["prefix", "prefixes"]), "prefixes");
+  assert.equal(closestName("xyz", ["prefix", "prefixes"]), undefined);
 });
