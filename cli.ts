@@ -574,7 +574,9 @@ function params({ t, json, values }: Context): void {
       kind as "weight_ih"
     ];
     const role = t.params.role(key, Number(layer), reverse !== undefined, hidden, d);
-    return { name, p, role };
+    // The lecture's symbol, the same in every language (role is the explanation).
+    const term = ({ ih: "W_x", hh: "W_h", bih: "b_ih", bhh: "b_hh" } as const)[key];
+    return { name, p, role, term };
   });
   const total = named.reduce((sum, [, p]) => sum + p.size, 0);
   const formula = "D·(H·H_in + H·H + 2·H) + (num_layers−1)·D·(H·D·H + H·H + 2·H)";
@@ -589,10 +591,11 @@ function params({ t, json, values }: Context): void {
       seedDrawn: drawn,
       options: { inputSize, hiddenSize: hidden, numLayers: layers, bidirectional },
       printed: `${rnn}`,
-      parameters: rows.map(({ name, p, role }) => ({
+      parameters: rows.map(({ name, p, role, term }) => ({
         name,
         shape: p.shape,
         count: p.size,
+        term,
         role,
         values: p.size <= 50 ? p.toArray() : undefined,
       })),

@@ -157,7 +157,7 @@ export class RNNModel {
             ? ` (the prefix "${head}." has one)`
             : heads.length
             ? `; prefixes that hold a ${features}-column weight: ${heads.join(", ")} ` +
-              "(give one as prefixes.head)"
+              "(name one as the head's prefix)"
             : ""
         }`,
       );

@@ -156,6 +156,13 @@ Deno.test("cli --json output of every lesson command parses and has torch's shap
   );
   assert.equal(p.total, 10);
   assert.equal(p.printed, "RNN(1, 2)");
+  // The lecture's symbols, whatever the language of the roles.
+  assert.deepEqual(p.parameters.map((r: { term: string }) => r.term), [
+    "W_x",
+    "W_h",
+    "b_ih",
+    "b_hh",
+  ]);
   for (const q of p.parameters) {
     assert.ok(
       worstError(flat(q.values), floats(lecture.stateDict[q.name].bits)).error === 0,

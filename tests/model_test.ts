@@ -85,7 +85,7 @@ Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or
   // A missing head names the layers that could be one (a 2-D weight of D·H columns).
   assert.throws(
     () => RNNModel.fromStateDict(renamed),
-    /^Error: fromStateDict: no "fc.weight" in the record for the head; prefixes that hold a 10-column weight: "out." \(give one as prefixes.head\)$/,
+    /^Error: fromStateDict: no "fc.weight" in the record for the head; prefixes that hold a 10-column weight: "out." \(name one as the head's prefix\)$/,
   );
   const { "out.weight": _w, "out.bias": _b, ...headless } = renamed;
   assert.throws(() => RNNModel.fromStateDict(headless), /for the head$/);
