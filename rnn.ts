@@ -726,7 +726,7 @@ export interface OutOptions {
    * exactly the shapes the call returns (torch's `out=` resizes a tensor of
    * another shape; this refuses it), not sharing memory with each other; the
    * call returns them. With the same shapes call after call, no memory for
-   * results is allocated (a new result of 32 MiB costs about 15 ms of page
+   * results is allocated (a new result of 32 MiB costs about 15–18 ms of page
    * faults). They may be the tensors passed as input or h0, which are read
    * before anything is written. Shared memory is recognised by buffer object:
    * two SharedArrayBuffer objects over the same memory (one sent to a Worker
