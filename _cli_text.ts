@@ -60,15 +60,13 @@ export const COLUMNS = 80;
 // A usage line after its label, wrapped between options to fit COLUMNS, with
 // continuation lines indented by four spaces.
 function wrapUsage(label: string, syntax: string): string {
-  const lines = [label];
-  // An [option], an option with its value, or a word.
-  for (const word of syntax.match(/\[[^\]]*\]|--\S+(?: (?!--|\[)\S+)?|\S+/g) ?? []) {
+  const [first, ...rest] = syntax.match(/\[[^\]]*\]|--\S+(?: (?!--|\[)\S+)?|\S+/g) ?? [];
+  // Then each [option], option with its value, or word: on this line if it fits.
+  const lines = [label + first];
+  for (const word of rest) {
     const line = lines[lines.length - 1];
-    if (line.trim() !== "" && line !== label && displayWidth(`${line} ${word}`) > COLUMNS) {
-      lines.push(`    ${word}`);
-    } else {
-      lines[lines.length - 1] = line === label ? line + word : `${line} ${word}`;
-    }
+    if (displayWidth(`${line} ${word}`) > COLUMNS) lines.push(`    ${word}`);
+    else lines[lines.length - 1] = `${line} ${word}`;
   }
   return lines.join("\n");
 }

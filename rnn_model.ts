@@ -167,7 +167,7 @@ export class RNNModel {
         `fromStateDict: the head's "${head}weight" must be a 2-D Tensor: got ${describe(weight)}`,
       );
     }
-    const bias = Object.hasOwn(record, `${head}bias`);
+    const bias = has(`${head}bias`);
     const model = new RNNModel({
       rnn: { ...found.sizes, ...rnnOptions },
       head: { outFeatures: weight.shape[0], bias },
