@@ -243,10 +243,13 @@ const CALLABLE = new Set([
 ]);
 // The types _rebuild_from_type_v2 may give a tensor.
 const TENSOR_TYPES = new Set(["torch Tensor", "torch.nn.parameter Parameter"]);
-// Values a checkpoint may hold beside its tensors, which are left out of the result.
+// Values a checkpoint may hold beside its tensors, which are left out of the result
+// (numpy 2 pickles its scalars and arrays from numpy._core, numpy 1 from numpy.core).
 const LEFT_OUT = new Set([
   "numpy.core.multiarray scalar",
   "numpy.core.multiarray _reconstruct",
+  "numpy._core.multiarray scalar",
+  "numpy._core.multiarray _reconstruct",
   "numpy ndarray",
   "numpy dtype",
   "torch Size",
@@ -284,15 +287,21 @@ function checkGlobal(name: string): PyGlobal {
     return new PyGlobal(name);
   }
   const dotted = name.replace(" ", ".");
-  if (/^torch\S* (_rebuild|\w*Storage$)/.test(name)) {
+  // Storages and rebuilders of other tensors, and the dtypes of quantized and complex ones.
+  if (
+    /^torch\S* (_rebuild|\w*Storage$)|^torch (q\w*|complex\w*|chalf|cfloat|cdouble)$/.test(name)
+  ) {
     throw new Error(
       `pt: the file holds a tensor that cannot be read as float32 (${dotted}: a complex, ` +
         "quantized, sparse, meta or other special tensor)",
     );
   }
+  // A pickled module, or an object a checkpoint holds beside the weights: which, the
+  // class's name does not say (a user's model may live in any module).
   throw new Error(
-    `pt: the file holds a ${dotted}, which is not a tensor, dict or list: ` +
-      "save model.state_dict(), not the model itself",
+    `pt: the file holds an object of class ${dotted}, which is not a tensor, dict, list or ` +
+      "plain value: if it is the model itself, save model.state_dict() instead; if it sits " +
+      'beside the weights in a checkpoint, save them alone (torch.save(checkpoint["model"], path))',
   );
 }
 

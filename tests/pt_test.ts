@@ -80,7 +80,7 @@ Deno.test("model.pt holds what the safetensors fixture of the same torch model h
 Deno.test("loadPt() refuses a whole saved module and the pre-1.6 format, saying what to save", () => {
   assert.throws(
     () => loadPt(readFixture("module.pt")),
-    /^Error: pt: the file holds a __main__\.Model, which is not a tensor, dict or list: save model\.state_dict\(\), not the model itself$/,
+    /^Error: pt: the file holds an object of class __main__\.Model, which is not a tensor, dict, list or plain value: if it is the model itself, save model\.state_dict\(\) instead; if it sits beside the weights in a checkpoint, save them alone \(torch\.save\(checkpoint\["model"\], path\)\)$/,
   );
   assert.throws(
     () => loadPt(readFixture("legacy.pt")),
@@ -236,6 +236,19 @@ const archive = (
     zip64,
   );
 
+Deno.test("numpy scalars and arrays beside the tensors are left out, from numpy 1 or numpy 2", () => {
+  // numpy 2 pickles them from numpy._core (values.pt, made here with numpy 1, has numpy.core).
+  for (const module of ["numpy.core.multiarray", "numpy._core.multiarray"]) {
+    // deno-fmt-ignore
+    const pickle = [
+      ...tensorPickle(6, 0, [6], [1]).slice(0, -1), // {"w": tensor … SETITEM, without STOP
+      ...unicode("best_acc"), ...global(module, "scalar"), 0x29, 0x52, 0x73, // REDUCE, SETITEM
+      ...unicode("mean"), ...global(module, "_reconstruct"), 0x29, 0x52, 0x73, 0x2e,
+    ];
+    assert.deepEqual(Object.keys(loadPt(archive(pickle))), ["w"], module);
+  }
+});
+
 Deno.test("a hand-built archive reads, views included, as the same tensor from torch would", () => {
   for (const zip64 of [false, true]) {
     const record = loadPt(archive(tensorPickle(6, 1, [2, 2], [1, 2]), undefined, zip64));
@@ -315,11 +328,20 @@ Deno.test("hostile archives: each is an error naming what is wrong, allocating n
     [archive(tensorPickle(6, 0, [0, 2 ** 40], [1, 1])), /size \[0,1099511627776\] and stride/],
     [
       archive([0x80, 4, ...unicode("os"), ...unicode("system"), 0x93, 0x2e]), // STACK_GLOBAL
-      /the file holds a os\.system, which is not a tensor, dict or list/,
+      /the file holds an object of class os\.system, which is not a tensor, dict, list/,
     ],
     [
       archive([0x80, 2, ...global("torch._utils", "_rebuild_qtensor"), 0x2e]),
       /a tensor that cannot be read as float32 \(torch\._utils\._rebuild_qtensor/,
+    ],
+    // The dtype of a quantized tensor (torch.quantization.quantize_dynamic's packed Linear).
+    [
+      archive([0x80, 2, ...global("torch", "qint8"), 0x2e]),
+      /a tensor that cannot be read as float32 \(torch\.qint8: a complex, quantized/,
+    ],
+    [
+      archive([0x80, 2, ...global("torch", "cfloat"), 0x2e]),
+      /a tensor that cannot be read as float32 \(torch\.cfloat: a complex/,
     ],
     [archive([0x80, 2, 0x4b, 1, 0x2e]), /the file holds 1, not a tensor, dict or list/],
     // Stride 0 over a tiny storage would make 2^30 elements from a file of a few hundred bytes.
@@ -329,7 +351,7 @@ Deno.test("hostile archives: each is an error naming what is wrong, allocating n
     ],
     [
       archive([0x80, 2, ...global("os", "system"), ...unicode("echo hi"), 0x85, 0x52, 0x2e]),
-      /pt: the file holds a os\.system, which is not a tensor, dict or list/,
+      /pt: the file holds an object of class os\.system, which is not a tensor/,
     ],
     [archive([0x80, 2, 0x7d, 0xff]), /pickle opcode 0xff at byte 3/],
     [archive([0x80, 2, 0x73, 0x2e]), /data\.pkl is damaged \(a value is missing at byte 2\)/],
