@@ -37,7 +37,7 @@ import {
   tensor,
 } from "./mod.ts";
 import { closestName } from "./_options.ts";
-import { parameterCount } from "./rnn.ts";
+import { findRNN, parameterCount } from "./rnn.ts";
 import { linearPrefixes } from "./rnn_model.ts";
 import { quickTiming, WORKLOADS } from "./bench/workloads.ts";
 import {
@@ -901,7 +901,9 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
       batchFirst: values["batch-first"] as boolean | undefined,
       nonlinearity: values.nonlinearity as Nonlinearity | undefined,
     };
-    const prefix = values.prefix as string | undefined, head = values.head as string | undefined;
+    const head = values.head as string | undefined;
+    // Found here first, so that a missing or ambiguous RNN is explained in terms of --prefix.
+    const { prefix } = findRNN(record, values.prefix as string | undefined, "--prefix");
     model = head === undefined
       ? RNN.fromStateDict(record, { ...options, prefix })
       : RNNModel.fromStateDict(record, { ...options, prefixes: { rnn: prefix, head } });

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { runFromUrl, worstError } from "./_helpers.ts";
 import { COLUMNS, COMMANDS, displayWidth, TEXT, USAGE } from "../_cli_text.ts";
+import { loadSafetensors, saveSafetensors } from "../safetensors.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const FIXTURES = "tests/fixtures";
@@ -825,17 +826,42 @@ Deno.test("cli run reads torch.save's .pt as it reads the same model's safetenso
       files[name] = bytes;
     }
     files.cut = model.subarray(0, 100);
+    // Two RNNs (a model and its moving average): which one is for --prefix to say.
+    const record = loadSafetensors(model);
+    for (const [key, value] of Object.entries(record)) record[`ema.${key}`] = value;
+    files.two = saveSafetensors(record);
     for (const [name, bytes] of Object.entries(files)) {
       Deno.writeFileSync(`${dir}/${name}.safetensors`, bytes);
     }
-    const runFile = (name: string) =>
-      cli(["run", "--weights", `${dir}/${name}.safetensors`, "--input", INPUT, "--batch-first"], {
-        permissions: [`--allow-read=${FIXTURES},${dir}`],
-      });
-    const [x80, pk, cut] = await Promise.all(["x80", "pk", "cut"].map(runFile));
+    const runFile = (name: string, more: string[] = []) =>
+      cli([
+        "run",
+        "--weights",
+        `${dir}/${name}.safetensors`,
+        "--input",
+        INPUT,
+        "--batch-first",
+        ...more,
+      ], { permissions: [`--allow-read=${FIXTURES},${dir}`] });
+    const [x80, pk, cut, two, twoWithHead, chosen] = await Promise.all([
+      runFile("x80"),
+      runFile("pk"),
+      runFile("cut"),
+      runFile("two"),
+      runFile("two", ["--head", "fc."]),
+      runFile("two", ["--prefix", "ema.rnn."]),
+    ]);
     assert.equal(ok(x80, "header size 0x..80").stdout, safetensors.stdout);
     assert.equal(ok(pk, "header size 0x4b50").stdout, safetensors.stdout);
     runtimeError(cut, "a cut file", /cannot load a model from .*cut\.safetensors: safetensors: /);
+    for (const [result, label] of [[two, "two RNNs"], [twoWithHead, "two RNNs, --head"]] as const) {
+      runtimeError(
+        result,
+        label,
+        /got 2 \("ema\.rnn\.weight_ih_l0", "rnn\.weight_ih_l0"\); give the RNN's prefix as --prefix$/,
+      );
+    }
+    assert.equal(ok(chosen, "two RNNs, --prefix ema.rnn.").stdout, safetensors.stdout);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
