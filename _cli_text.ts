@@ -312,6 +312,8 @@ careful one.
   badWeights: (path: string, message: string): string =>
     `cannot load a model from ${path}: ${message}`,
   notWeights: "it is neither a .pt file from torch.save nor a .safetensors file",
+  zipInput: "it is a zip archive (an .npz from numpy.savez?): save one array with numpy.save, " +
+    "as .npy",
   badInput: (path: string, message: string): string =>
     `cannot read the input ${path === "-" ? "from stdin" : path}: ${message}`,
   badExpected: (path: string, message: string): string => `cannot read ${path}: ${message}`,
@@ -656,6 +658,8 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
   cannotWrite: (path, message) => `${path} 파일에 쓸 수 없습니다: ${message}`,
   badWeights: (path, message) => `${path}에서 모델을 불러올 수 없습니다: ${message}`,
   notWeights: "torch.save로 저장한 .pt 파일도, .safetensors 파일도 아닙니다",
+  zipInput: "zip 파일입니다(numpy.savez로 만든 .npz인가요?). 배열 하나를 numpy.save로 " +
+    ".npy 파일에 저장하세요",
   badInput: (path, message) =>
     `${path === "-" ? "표준 입력" : `입력 파일 ${path}`}의 내용을 읽을 수 없습니다: ${message}`,
   badExpected: (path, message) => `${path} 파일을 읽을 수 없습니다: ${message}`,

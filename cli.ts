@@ -864,6 +864,8 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
     : readFile(path, t);
   try {
     // A .npy file starts with \x93, which no JSON text does; loadNpy checks the rest.
+    // An .npz (numpy.savez) is a zip archive of .npy files: "PK".
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) throw new Error(t.zipInput);
     return bytes[0] === 0x93
       ? loadNpy(bytes)
       : tensor(parseJson(new TextDecoder().decode(bytes)) as NestedArray);

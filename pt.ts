@@ -56,6 +56,12 @@ export function loadPt(bytes: Uint8Array): Record<string, Tensor> {
     );
   }
   const pickles = names.filter((name) => name.endsWith("/data.pkl"));
+  if (pickles.length === 0 && names.length > 0 && names.every((name) => name.endsWith(".npy"))) {
+    throw new Error(
+      "pt: this is a zip archive of .npy arrays (numpy.savez's .npz), not torch.save's; " +
+        "save the state_dict with torch.save or safetensors",
+    );
+  }
   if (pickles.length !== 1) {
     throw new Error(`pt: expected one "<name>/data.pkl" in the archive: got ${pickles.length}`);
   }

@@ -716,7 +716,7 @@ Deno.test("cli run keeps JSON.stringify's text for finite results", async () => 
   assert.doesNotMatch(result.stderr, /NaN/);
 });
 
-Deno.test("cli run and check name the file, line and column of a JSON mistake, and take NaN only as a whole token", async () => {
+Deno.test("cli run and check name the file, line and column of a JSON mistake, take NaN only as a whole token and say an .npz is not read", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const files = {
@@ -731,6 +731,7 @@ Deno.test("cli run and check name the file, line and column of a JSON mistake, a
     for (const [name, text] of Object.entries(files)) {
       await Deno.writeTextFile(`${dir}/${name}.json`, text);
     }
+    await Deno.writeFile(`${dir}/x.npz`, new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0]));
     const read = { permissions: [`--allow-read=${FIXTURES},${dir}`] };
     const run = (name: string) =>
       cli(["run", "--weights", WEIGHTS, "--input", `${dir}/${name}.json`], read);
@@ -739,7 +740,8 @@ Deno.test("cli run and check name the file, line and column of a JSON mistake, a
         ["check", "--weights", WEIGHTS, "--input", INPUT, "--expected", `${dir}/${name}.json`],
         read,
       );
-    const [comma, nanx, lower, quoted, ref, trailing, control] = await Promise.all([
+    const [npz, comma, nanx, lower, quoted, ref, trailing, control] = await Promise.all([
+      cli(["run", "--weights", WEIGHTS, "--input", `${dir}/x.npz`], read),
       run("comma"),
       run("nanx"),
       run("lower"),
@@ -748,6 +750,11 @@ Deno.test("cli run and check name the file, line and column of a JSON mistake, a
       run("trailing"),
       check("control"),
     ]);
+    runtimeError(
+      npz,
+      "an .npz",
+      /x\.npz: it is a zip archive \(an \.npz from numpy\.savez\?\): save one array with numpy\.save, as \.npy$/,
+    );
     runtimeError(
       trailing,
       "text after the value",

@@ -317,6 +317,10 @@ Deno.test("hostile archives: each is an error naming what is wrong, allocating n
       /expected one "<name>\/data\.pkl" in the archive: got 0/,
     ],
     [
+      zip({ "x.npy": new Uint8Array(1), "y.npy": new Uint8Array(1) }),
+      /pt: this is a zip archive of \.npy arrays \(numpy\.savez's \.npz\), not torch\.save's/,
+    ],
+    [
       zip({ "m/data.pkl": new Uint8Array(tensorPickle(6, 0, [6], [1])) }),
       /pt: storage "0" is not in the archive/,
     ],
