@@ -491,6 +491,9 @@ careful one.
         batchFirst ? "on" : "off"
       } here) ` +
       `match the model and how ${path} was made`,
+    roundingHint: "hint: if they do, the model may magnify float32 rounding along the sequence " +
+      "(trained models can): torch's own float32 and float64 outputs then differ about as " +
+      "much; compare those before raising --atol",
   },
   bench: {
     header: (simd: string, deno: string, target: string): string =>
@@ -833,6 +836,9 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
       `--nonlinearity 옵션(지금 ${nonlinearity})과 --batch-first 옵션(지금 ${
         batchFirst ? "켜짐" : "꺼짐"
       }), 두 옵션이 모델과 ${path} 파일을 만들 때의 설정과 같은지 확인하세요`,
+    roundingHint: "힌트: 두 옵션이 맞다면, 모델이 시퀀스를 따라가며 float32 반올림 오차를 키우는 " +
+      "것일 수 있습니다(학습된 모델에서 일어날 수 있습니다). 그렇다면 torch 자신의 float32 " +
+      "출력과 float64 출력도 그만큼 다릅니다. --atol을 늘리기 전에 그 둘을 비교해 보세요",
   },
   bench: {
     header: (simd, deno, target) =>

@@ -1023,6 +1023,7 @@ async function check({ t, json, values }: Context): Promise<number> {
   if (results.some((r) => !r.ok && Number.isFinite(r.maxAbsError))) {
     const nonlinearity = (values.nonlinearity as Nonlinearity | undefined) ?? "tanh";
     console.error(t.check.hint(nonlinearity, values["batch-first"] === true, path));
+    console.error(t.check.roundingHint);
   }
   return 1;
 }
