@@ -305,7 +305,7 @@ function checkGlobal(name: string): PyGlobal {
   // A pickled module, or an object a checkpoint holds beside the weights: which, the
   // class's name does not say (a user's model may live in any module).
   throw new Error(
-    `pt: the file holds an object of class ${dotted}, which is not a tensor, dict, list or ` +
+    `pt: the file refers to ${dotted}, which is not a tensor, dict, list or ` +
       "plain value: if it is the model itself, save model.state_dict() instead; if it sits " +
       'beside the weights in a checkpoint, save them alone (torch.save(checkpoint["model"], path))',
   );
