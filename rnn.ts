@@ -303,7 +303,7 @@ export class RNN {
       simd: options.simd,
       threads: options.threads,
     });
-    model.loadStateDict(found.own, found.prefix);
+    closedOnError(model, () => model.loadStateDict(found.own, found.prefix));
     return model;
   }
 
@@ -600,6 +600,20 @@ export function kernelWeights(
     }
   }
   return weights;
+}
+
+/**
+ * Runs `build`, the rest of a construction that made `model`, and returns its
+ * result; if it throws, closes the model first, so that a second thread it
+ * started for `threads: 2` stops at once rather than at its idle limit.
+ */
+export function closedOnError<R>(model: { close(): void }, build: () => R): R {
+  try {
+    return build();
+  } catch (error) {
+    model.close();
+    throw error;
+  }
 }
 
 const RNN_PARAMETER_NAME = /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/;

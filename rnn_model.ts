@@ -8,6 +8,7 @@ import { describe } from "./_describe.ts";
 import { checkOptions } from "./_options.ts";
 import { Linear } from "./linear.ts";
 import {
+  closedOnError,
   findRNN,
   type ForwardOptions,
   FROM_STATE_DICT_OPTION_NAMES,
@@ -89,14 +90,15 @@ export class RNNModel {
     checkOptions("new RNNModel", "options", options, MODEL_OPTION_NAMES);
     checkOptions("new RNNModel", "rnn", options.rnn, RNN_OPTION_NAMES);
     checkOptions("new RNNModel", "head", options.head, HEAD_OPTION_NAMES);
-    this.rnn = new RNN(options.rnn);
-    this.head = new Linear({
-      inFeatures: (this.rnn.bidirectional ? 2 : 1) * this.rnn.hiddenSize,
-      outFeatures: options.head.outFeatures,
-      bias: options.head.bias,
-      generator: options.rnn.generator,
-      simd: this.rnn.simd,
-    });
+    const rnn = this.rnn = new RNN(options.rnn);
+    this.head = closedOnError(rnn, () =>
+      new Linear({
+        inFeatures: (rnn.bidirectional ? 2 : 1) * rnn.hiddenSize,
+        outFeatures: options.head.outFeatures,
+        bias: options.head.bias,
+        generator: options.rnn.generator,
+        simd: rnn.simd,
+      }));
   }
 
   /**
@@ -162,9 +164,10 @@ export class RNNModel {
         }`,
       );
     }
-    if (!(weight instanceof Tensor) || weight.shape.length !== 2) {
+    if (!(weight instanceof Tensor) || weight.shape.length !== 2 || weight.shape[0] === 0) {
       throw new Error(
-        `fromStateDict: the head's "${head}weight" must be a 2-D Tensor: got ${describe(weight)}`,
+        `fromStateDict: the head's "${head}weight" must be a 2-D Tensor with at least one row ` +
+          `(outFeatures ≥ 1): got ${describe(weight)}`,
       );
     }
     const bias = has(`${head}bias`);
@@ -172,10 +175,12 @@ export class RNNModel {
       rnn: { ...found.sizes, ...rnnOptions },
       head: { outFeatures: weight.shape[0], bias },
     });
-    model.rnn.loadStateDict(found.own, found.prefix);
-    const headRecord = { [`${head}weight`]: weight };
-    if (bias) headRecord[`${head}bias`] = record[`${head}bias`];
-    model.head.loadStateDict(headRecord, head);
+    closedOnError(model, () => {
+      model.rnn.loadStateDict(found.own, found.prefix);
+      const headRecord = { [`${head}weight`]: weight };
+      if (bias) headRecord[`${head}bias`] = record[`${head}bias`];
+      model.head.loadStateDict(headRecord, head);
+    });
     return model;
   }
 

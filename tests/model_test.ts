@@ -102,6 +102,12 @@ Deno.test("RNNModel.fromStateDict() takes custom prefixes and names a missing or
     () => RNNModel.fromStateDict(wrong, { prefixes: { head: "out." } }),
     /size mismatch for out.weight/,
   );
+  // torch builds nn.Linear(H, 0); here outFeatures ≥ 1, and the message names the weight.
+  const empty = { ...renamed, "out.weight": Tensor.zeros([0, 10]), "out.bias": Tensor.zeros([0]) };
+  assert.throws(
+    () => RNNModel.fromStateDict(empty, { prefixes: { head: "out." } }),
+    /^Error: fromStateDict: the head's "out.weight" must be a 2-D Tensor with at least one row \(outFeatures ≥ 1\): got a tensor of shape \[0, 10\]$/,
+  );
 });
 
 Deno.test("RNNModel.loadStateDict() takes custom prefixes and is all-or-nothing", () => {

@@ -242,6 +242,51 @@ Deno.test("ready waits for the latest Worker, not for a stopped one's late messa
   assert.equal(rnn.threads, 2);
 });
 
+Deno.test("a threads: 2 model whose construction fails stops its Worker at once", async () => {
+  // Workers are counted in a child process, which replaces Worker before the module takes it.
+  // One left behind by a failed construction would stop itself only after a second idle.
+  const script = `
+    let running = 0;
+    const NativeWorker = globalThis.Worker;
+    globalThis.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        running++;
+      }
+      terminate() {
+        running--;
+        super.terminate();
+      }
+    };
+    const { RNN, RNNModel, Tensor } = await import(${
+    JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+  });
+    const rnn = { inputSize: 2, hiddenSize: 4, threads: 2 };
+    const working = new RNNModel({ rnn, head: { outFeatures: 3 } });
+    const record = working.stateDict();
+    console.log(running);
+    working.close();
+    const failures = [
+      () => new RNNModel({ rnn, head: { outFeatures: 0 } }),
+      () => RNN.fromStateDict({ ...record, "rnn.bias_hh_l0": Tensor.zeros([5]) }, { threads: 2 }),
+      () => RNNModel.fromStateDict({ ...record, "rnn.bias_hh_l0": Tensor.zeros([5]) }, { threads: 2 }),
+      () => RNNModel.fromStateDict({ ...record, "fc.bias": Tensor.zeros([7]) }, { threads: 2 }),
+    ];
+    for (const fail of failures) {
+      try {
+        fail();
+        console.log("no error");
+      } catch (error) {
+        console.log(error.message.slice(0, 40), running);
+      }
+    }
+  `;
+  const lines = await printedBy(script);
+  assert.equal(lines[0], "1", "a model's Worker is counted");
+  assert.equal(lines.length, 5, lines.join("\n"));
+  for (const line of lines.slice(1)) assert.match(line, / 0$/, "a Worker outlived a failure");
+});
+
 Deno.test("a Worker that never answers is given up on and the forward reruns on one thread", async () => {
   // In a child process, so that the test can reach the Worker's control words: once the idle
   // Worker has stopped itself, the test marks it as waiting for work, and nobody takes the job.
