@@ -284,7 +284,9 @@ Deno.test("a threads: 2 model whose construction fails stops its Worker at once"
   const lines = await printedBy(script);
   assert.equal(lines[0], "1", "a model's Worker is counted");
   assert.equal(lines.length, 5, lines.join("\n"));
-  for (const line of lines.slice(1)) assert.match(line, / 0$/, "a Worker outlived a failure");
+  for (const line of lines.slice(1)) {
+    assert.match(line, / 0$/, `a Worker outlived a failure: ${lines.join(" | ")}`);
+  }
 });
 
 Deno.test("a Worker that never answers is given up on and the forward reruns on one thread", async () => {
