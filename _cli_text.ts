@@ -312,8 +312,8 @@ careful one.
   badWeights: (path: string, message: string): string =>
     `cannot load a model from ${path}: ${message}`,
   notWeights: "it is neither a .pt file from torch.save nor a .safetensors file",
-  zipInput: "it is a zip archive (an .npz from numpy.savez?): save one array with numpy.save, " +
-    "as .npy",
+  zipInput: "it is a zip archive (an .npz from numpy.savez, or a .pt from torch.save?): save " +
+    "one array with numpy.save, as .npy",
   badInput: (path: string, message: string): string =>
     `cannot read the input ${path === "-" ? "from stdin" : path}: ${message}`,
   badExpected: (path: string, message: string): string => `cannot read ${path}: ${message}`,
@@ -492,8 +492,8 @@ careful one.
       } here) ` +
       `match the model and how ${path} was made`,
     roundingHint: "hint: if they do, the model may magnify float32 rounding along the sequence " +
-      "(trained models can): torch's own float32 and float64 outputs then differ about as " +
-      "much; compare those before raising --atol",
+      "(trained models can): torch's own float32 and float64 outputs then differ by about as " +
+      "much as here; compare those before raising --atol",
   },
   bench: {
     header: (simd: string, deno: string, target: string): string =>
@@ -661,8 +661,8 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
   cannotWrite: (path, message) => `${path} 파일에 쓸 수 없습니다: ${message}`,
   badWeights: (path, message) => `${path}에서 모델을 불러올 수 없습니다: ${message}`,
   notWeights: "torch.save로 저장한 .pt 파일도, .safetensors 파일도 아닙니다",
-  zipInput: "zip 파일입니다(numpy.savez로 만든 .npz인가요?). 배열 하나를 numpy.save로 " +
-    ".npy 파일에 저장하세요",
+  zipInput: "zip 아카이브입니다(numpy.savez로 만든 .npz 파일이나 torch.save로 만든 .pt " +
+    "파일인가요?). 배열 하나를 numpy.save로 .npy 파일에 저장하세요",
   badInput: (path, message) =>
     `${path === "-" ? "표준 입력" : `입력 파일 ${path}`}의 내용을 읽을 수 없습니다: ${message}`,
   badExpected: (path, message) => `${path} 파일을 읽을 수 없습니다: ${message}`,
@@ -836,9 +836,10 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)에서의 역할을 보여 주고, 전체 �
       `--nonlinearity 옵션(지금 ${nonlinearity})과 --batch-first 옵션(지금 ${
         batchFirst ? "켜짐" : "꺼짐"
       }), 두 옵션이 모델과 ${path} 파일을 만들 때의 설정과 같은지 확인하세요`,
-    roundingHint: "힌트: 두 옵션이 맞다면, 모델이 시퀀스를 따라가며 float32 반올림 오차를 키우는 " +
-      "것일 수 있습니다(학습된 모델에서 일어날 수 있습니다). 그렇다면 torch 자신의 float32 " +
-      "출력과 float64 출력도 그만큼 다릅니다. --atol을 늘리기 전에 그 둘을 비교해 보세요",
+    roundingHint: "힌트: 두 옵션이 맞다면 모델이 시퀀스를 따라가며 float32 반올림 오차를 " +
+      "키우고 있을 수 있습니다(학습된 모델은 그러기도 합니다). 그런 경우에는 torch에서도 " +
+      "float32 출력과 float64 출력이 이만큼 차이 납니다. --atol을 늘리기 전에 먼저 이 두 " +
+      "출력을 비교해 보세요",
   },
   bench: {
     header: (simd, deno, target) =>

@@ -295,7 +295,9 @@ function checkGlobal(name: string): PyGlobal {
   const dotted = name.replace(" ", ".");
   // Storages and rebuilders of other tensors, and the dtypes of quantized and complex ones.
   if (
-    /^torch\S* (_rebuild|\w*Storage$)|^torch (q\w*|complex\w*|chalf|cfloat|cdouble)$/.test(name)
+    /^torch\S* (_rebuild|\w*Storage$)|^torch (qu?int\w*|complex\d*|chalf|cfloat|cdouble)$/.test(
+      name,
+    )
   ) {
     throw new Error(
       `pt: the file holds a tensor that cannot be read as float32 (${dotted}: a complex, ` +
@@ -305,8 +307,9 @@ function checkGlobal(name: string): PyGlobal {
   // A pickled module, or an object a checkpoint holds beside the weights: which, the
   // class's name does not say (a user's model may live in any module).
   throw new Error(
-    `pt: the file refers to ${dotted}, which is not a tensor, dict, list or ` +
-      "plain value: if it is the model itself, save model.state_dict() instead; if it sits " +
+    `pt: the file refers to ${dotted}, which this reader does not take (it takes tensors, ` +
+      "dicts, lists and plain values): if it is the model itself, save model.state_dict() " +
+      "instead; if it sits " +
       'beside the weights in a checkpoint, save them alone (torch.save(checkpoint["model"], path))',
   );
 }

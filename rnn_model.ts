@@ -164,10 +164,14 @@ export class RNNModel {
         }`,
       );
     }
-    if (!(weight instanceof Tensor) || weight.shape.length !== 2 || weight.shape[0] === 0) {
+    if (!(weight instanceof Tensor) || weight.shape.length !== 2) {
       throw new Error(
-        `fromStateDict: the head's "${head}weight" must be a 2-D Tensor with at least one row ` +
-          `(outFeatures ≥ 1): got ${describe(weight)}`,
+        `fromStateDict: the head's "${head}weight" must be a 2-D Tensor: got ${describe(weight)}`,
+      );
+    }
+    if (weight.shape[0] === 0) {
+      throw new RangeError(
+        `fromStateDict: the head's "${head}weight" has 0 rows: the head needs outFeatures ≥ 1`,
       );
     }
     const bias = has(`${head}bias`);

@@ -636,11 +636,11 @@ Deno.test("cli check passes against PyTorch's dump and exits 1 outside the toler
     assert.equal(relu.code, 1);
     assert.match(
       relu.stderr,
-      /\nerror: check failed: output, h_n outside atol 1e-5\nhint: a state_dict stores neither the nonlinearity nor batch_first, so check that --nonlinearity \(relu here\) and --batch-first \(on here\) match the model and how \S+ref\.json was made\nhint: if they do, the model may magnify float32 rounding along the sequence \(trained models can\): torch's own float32 and float64 outputs then differ about as much; compare those before raising --atol\n$/,
+      /\nerror: check failed: output, h_n outside atol 1e-5\nhint: a state_dict stores neither the nonlinearity nor batch_first, so check that --nonlinearity \(relu here\) and --batch-first \(on here\) match the model and how \S+ref\.json was made\nhint: if they do, the model may magnify float32 rounding along the sequence \(trained models can\): torch's own float32 and float64 outputs then differ by about as much as here; compare those before raising --atol\n$/,
     );
     assert.match(
       ko.stderr,
-      /\n힌트: state_dict에는 비선형 함수도 batch_first 여부도 저장되지 않습니다\. .*\(지금 relu\).*\(지금 켜짐\).*ref\.json 파일을 /,
+      /\n힌트: state_dict에는 비선형 함수도 batch_first 여부도 저장되지 않습니다\. .*\(지금 relu\).*\(지금 켜짐\).*ref\.json 파일을 .*\n힌트: 두 옵션이 맞다면 모델이 .*--atol을 늘리기 전에 먼저 이 두 출력을 비교해 보세요\n$/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -753,7 +753,7 @@ Deno.test("cli run and check name the file, line and column of a JSON mistake, t
     runtimeError(
       npz,
       "an .npz",
-      /x\.npz: it is a zip archive \(an \.npz from numpy\.savez\?\): save one array with numpy\.save, as \.npy$/,
+      /x\.npz: it is a zip archive \(an \.npz from numpy\.savez, or a \.pt from torch\.save\?\): save one array with numpy\.save, as \.npy$/,
     );
     runtimeError(
       trailing,

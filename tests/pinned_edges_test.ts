@@ -194,7 +194,7 @@ Deno.test("fromStateDict refuses 1-D weights where 2-D ones belong", () => {
   const model = new RNNModel({ rnn: base, head: { outFeatures: 2 } });
   assert.throws(
     () => RNNModel.fromStateDict({ ...model.stateDict(), "fc.weight": Tensor.zeros([2]) }),
-    /^Error: fromStateDict: the head's "fc\.weight" must be a 2-D Tensor with at least one row \(outFeatures ≥ 1\): got /,
+    /^Error: fromStateDict: the head's "fc\.weight" must be a 2-D Tensor: got /,
   );
 });
 

@@ -284,6 +284,14 @@ Deno.test("a threads: 2 model whose construction fails stops its Worker at once"
   const lines = await printedBy(script);
   assert.equal(lines[0], "1", "a model's Worker is counted");
   assert.equal(lines.length, 5, lines.join("\n"));
+  // Each construction failed where a Worker had started, and none outlived it.
+  const failures = [
+    /^outFeatures must be a positive integer/,
+    /^size mismatch for rnn\.bias_hh_l0/,
+    /^size mismatch for rnn\.bias_hh_l0/,
+    /^size mismatch for fc\.bias/,
+  ];
+  failures.forEach((failure, i) => assert.match(lines[i + 1], failure, lines.join(" | ")));
   for (const line of lines.slice(1)) {
     assert.match(line, / 0$/, `a Worker outlived a failure: ${lines.join(" | ")}`);
   }
