@@ -846,6 +846,9 @@ function stringifyJson(value: unknown): { text: string; nonFinite: boolean } {
   };
 }
 
+/** Whether a file is a zip archive ("PK"): torch.save's .pt, or numpy.savez's .npz. */
+const isZip = (bytes: Uint8Array): boolean => bytes[0] === 0x50 && bytes[1] === 0x4b;
+
 /** A file the user named, or a one-line CliError. */
 function readFile(path: string, t: Text): Uint8Array {
   requirePermissions(t, [path]);
@@ -864,8 +867,7 @@ async function readInput(path: string, t: Text): Promise<Tensor> {
     : readFile(path, t);
   try {
     // A .npy file starts with \x93, which no JSON text does; loadNpy checks the rest.
-    // An .npz (numpy.savez) is a zip archive of .npy files: "PK".
-    if (bytes[0] === 0x50 && bytes[1] === 0x4b) throw new Error(t.zipInput);
+    if (isZip(bytes)) throw new Error(t.zipInput);
     return bytes[0] === 0x93
       ? loadNpy(bytes)
       : tensor(parseJson(new TextDecoder().decode(bytes)) as NestedArray);
@@ -896,7 +898,7 @@ async function runModel(values: Values, t: Text): Promise<ModelResults> {
     // the header's "{" (never byte 8 of a zip or of torch's pickle). torch.save writes a zip
     // archive (PK\x03\x04), or before PyTorch 1.6 a pickle (\x80), which loadPt explains.
     const safetensors = bytes.length > 8 && bytes[8] === 0x7b;
-    const pt = !safetensors && ((bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80);
+    const pt = !safetensors && (isZip(bytes) || bytes[0] === 0x80);
     if (!pt && !safetensors) throw new Error(t.notWeights);
     record = pt ? loadPt(bytes) : loadSafetensors(bytes);
     const options = {
